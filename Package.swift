@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers, lowest first (a lower layer never imports a higher one):
+//   COpenBLAS → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchCLI → jobmatch
+//   JobMatchText ───────────────↗
+// Only JobMatchKernels imports COpenBLAS; it exposes safe `package` wrappers.
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "JobMatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "jobmatch", targets: ["jobmatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "JobMatchKernels", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        .target(name: "JobMatchText", swiftSettings: swiftSettings),
+        .target(name: "JobMatchIndex", dependencies: ["JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
+        .target(name: "JobMatchRanking", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
+        .target(
+            name: "JobMatchCLI",
+            dependencies: [
+                "JobMatchRanking", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "jobmatch", dependencies: ["JobMatchCLI"], swiftSettings: swiftSettings),
+        .target(
+            name: "JobMatchTestSupport",
+            dependencies: ["JobMatchRanking", "JobMatchIndex", "JobMatchText", "JobMatchKernels"],
+            path: "Tests/JobMatchTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "JobMatchKernelsTests", dependencies: ["JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+    ]
+)

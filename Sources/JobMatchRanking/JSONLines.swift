@@ -1,0 +1,181 @@
+import Foundation
+
+/// A rejected record: file, 1-based line, field (when one is at fault) and reason.
+package struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var file: String
+    package var line: Int
+    package var field: String?
+    package var reason: String
+
+    package var description: String {
+        if let field { return "\(file):\(line): field '\(field)': \(reason)" }
+        return "\(file):\(line): \(reason)"
+    }
+}
+
+/// A problem with a whole input (missing, unreadable, empty, a bad model), with a message for people.
+package struct JobMatchError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
+}
+
+/// Records loaded from a JSON Lines file, with every rejection.
+package struct LoadReport<Record: Sendable>: Sendable {
+    package var file: String
+    package var records: [Record] = []
+    /// Line number of each record in `records`.
+    package var lines: [Int] = []
+    package var errors: [RecordError] = []
+    /// Personal-data items removed from free text.
+    package var redactions = 0
+
+    package var summary: String {
+        "\(file): \(records.count) loaded, \(errors.count) rejected" + (redactions > 0 ? ", \(redactions) personal-data item(s) redacted" : "")
+    }
+}
+
+/// Reads JSON Lines in the interchange schema (docs/data-format.md).
+///
+/// Every line is checked on its own: malformed UTF-8, invalid JSON, a non-object, wrong field
+/// types and values, over-long lines and duplicate ids are reported with file, line and
+/// field, and the valid records still load. Blank lines are skipped; a file with no records
+/// at all is an error.
+package enum JSONLines {
+    /// Longest accepted line; a longer one is rejected (not parsed) with its size.
+    package static let maxLineBytes = 1 << 20
+
+    package static func loadPostings(path: String) throws(JobMatchError) -> LoadReport<Posting> {
+        parse(try read(path), file: path, kind: "posting", RecordParsing.posting, id: \.id)
+    }
+
+    package static func loadSeekers(path: String) throws(JobMatchError) -> LoadReport<Seeker> {
+        parse(try read(path), file: path, kind: "seeker", RecordParsing.seeker, id: \.id)
+    }
+
+    package static func parsePostings(_ bytes: [UInt8], file: String) -> LoadReport<Posting> {
+        parse(bytes, file: file, kind: "posting", RecordParsing.posting, id: \.id)
+    }
+
+    package static func parseSeekers(_ bytes: [UInt8], file: String) -> LoadReport<Seeker> {
+        parse(bytes, file: file, kind: "seeker", RecordParsing.seeker, id: \.id)
+    }
+
+    /// Parses one JSON object (e.g. `--profile`) as a seeker.
+    package static func parseSeeker(json: [UInt8], source: String) -> Result<Seeker, RecordError> {
+        let report = parseSeekers(json.filter { $0 != 0x0A && $0 != 0x0D }, file: source)
+        if let e = report.errors.first { return .failure(e) }
+        guard let s = report.records.first else { return .failure(RecordError(file: source, line: 1, reason: "no profile given")) }
+        return .success(s)
+    }
+
+    package static func read(_ path: String) throws(JobMatchError) -> [UInt8] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw JobMatchError("\(path): no such file")
+        }
+        if isDir.boolValue { throw JobMatchError("\(path): is a directory, expected a JSON Lines file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JobMatchError("\(path): cannot be read (permissions?)")
+        }
+        let bytes = [UInt8](data)
+        if !bytes.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
+            throw JobMatchError("\(path): the file is empty (no records)")
+        }
+        return bytes
+    }
+
+    static func parse<R: Sendable>(
+        _ bytes: [UInt8], file: String, kind: String,
+        _ parseRecord: (RecordFields, inout Int) throws(FieldError) -> R, id: (R) -> String
+    ) -> LoadReport<R> {
+        var report = LoadReport<R>(file: file)
+        var firstLine: [String: Int] = [:]
+        let decoder = JSONDecoder()
+        var start = 0
+        var lineNo = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < bytes.count {
+            lineNo += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            defer { start = end + 1 }
+            let line = bytes[start..<lineEnd]
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            func reject(_ field: String?, _ reason: String) {
+                report.errors.append(RecordError(file: file, line: lineNo, field: field, reason: reason))
+            }
+            if line.count > maxLineBytes {
+                reject(nil, "the line is \(line.count) bytes; a \(kind) record may be at most \(maxLineBytes) bytes")
+                continue
+            }
+            if let bad = firstInvalidUTF8(line) {
+                reject(nil, "malformed UTF-8 at byte \(bad + 1) of the line")
+                continue
+            }
+            let value: JSONValue
+            do {
+                value = try decoder.decode(JSONValue.self, from: Data(line))
+            } catch {
+                let last = line.last(where: { $0 != 0x20 && $0 != 0x09 })
+                let truncated = last != UInt8(ascii: "}") && last != UInt8(ascii: "]")
+                reject(nil, truncated ? "not valid JSON: the line ends before the value closes (truncated?)" : "not valid JSON")
+                continue
+            }
+            guard case .object(let object) = value else {
+                reject(nil, "expected a JSON object, got \(value.typeName)")
+                continue
+            }
+            var redactions = 0
+            do {
+                let record = try parseRecord(RecordFields(object), &redactions)
+                let rid = id(record)
+                if let first = firstLine[rid] {
+                    reject("id", "duplicate id '\(rid)': already used on line \(first)")
+                    continue
+                }
+                firstLine[rid] = lineNo
+                report.records.append(record)
+                report.lines.append(lineNo)
+                report.redactions += redactions
+            } catch {
+                reject(error.field, error.reason)
+            }
+        }
+        return report
+    }
+
+    /// Offset of the first byte that is not part of well-formed UTF-8, or nil.
+    static func firstInvalidUTF8(_ s: ArraySlice<UInt8>) -> Int? {
+        var i = s.startIndex
+        while i < s.endIndex {
+            let b = s[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let need: Int
+            var minNext: UInt8 = 0x80, maxNext: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; minNext = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; maxNext = 0x9F
+            case 0xF0: need = 3; minNext = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; maxNext = 0x8F
+            default: return i - s.startIndex
+            }
+            for k in 1...need {
+                guard i + k < s.endIndex else { return i - s.startIndex }
+                let c = s[i + k]
+                let lo = k == 1 ? minNext : 0x80, hi = k == 1 ? maxNext : 0xBF
+                if c < lo || c > hi { return i - s.startIndex }
+            }
+            i += need + 1
+        }
+        return nil
+    }
+}

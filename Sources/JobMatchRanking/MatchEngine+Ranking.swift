@@ -1,0 +1,287 @@
+import Foundation
+import JobMatchIndex
+import JobMatchKernels
+import JobMatchText
+
+/// Buffers reused from one query to the next (one per worker): no allocation per candidate.
+package struct RankingScratch: Sendable {
+    var accumulator: ScoreAccumulator
+    var top: TopK
+
+    package init(documentCount: Int) {
+        accumulator = ScoreAccumulator(capacity: documentCount)
+        top = TopK(k: 10)
+    }
+}
+
+/// A seeker's constraints compiled for the ranking loop.
+struct Admission {
+    var checkRegion: Bool
+    /// Accepted 시도 (short names) with no district restriction.
+    var wholeProvinces: Set<String>
+    /// Accepted regions with districts.
+    var districtRegions: [Region]
+    var typeMask: UInt16
+    var salaryFloor: Int32
+    var asOf: Int32
+    var excludeUnstatedRegion: Bool
+    var excludeUnstatedType: Bool
+    var excludeUnstatedSalary: Bool
+}
+
+extension MatchEngine {
+    package func documentNumber(of postingID: String) -> Int? {
+        var lo = 0, hi = postings.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if postings[mid].id < postingID { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < postings.count && postings[lo].id == postingID ? lo : nil
+    }
+
+    func admission(_ seeker: Seeker, asOf: Day) -> Admission {
+        let policy = model.ranking.policy
+        let constrained = !seeker.regions.isEmpty && !seeker.regionsNationwide
+        return Admission(
+            checkRegion: constrained,
+            wholeProvinces: Set(seeker.regions.filter { $0.districts.isEmpty }.map(\.sido)),
+            districtRegions: seeker.regions.filter { !$0.districts.isEmpty },
+            typeMask: Self.mask(seeker.employmentTypes),
+            salaryFloor: Int32(seeker.salaryFloor ?? -1),
+            asOf: Int32(asOf.ordinal),
+            excludeUnstatedRegion: policy.unstatedRegion == .exclude,
+            excludeUnstatedType: policy.unstatedEmploymentType == .exclude,
+            excludeUnstatedSalary: policy.unstatedSalary == .exclude)
+    }
+
+    /// The fast form of `vetoes(…).isEmpty` (tests hold the two equal).
+    @inline(__always)
+    func admitted(_ a: Admission, doc d: Int) -> Bool {
+        if !isOpenDoc(d) || deadlineOrdinal(d) < a.asOf { return false }
+        if a.checkRegion {
+            if let r = postings[d].region {
+                if !a.wholeProvinces.contains(r.sido) {
+                    var ok = false
+                    var unstated = false
+                    for s in a.districtRegions {
+                        switch s.admits(r) {
+                        case .admitted: ok = true
+                        case .unstatedDistrict: unstated = true
+                        case .outside: break
+                        }
+                    }
+                    if !ok && !(unstated && !a.excludeUnstatedRegion) { return false }
+                }
+            } else if a.excludeUnstatedRegion {
+                return false
+            }
+        }
+        if a.typeMask != 0 {
+            let m = typeMaskOf(d)
+            if m == 0 { if a.excludeUnstatedType { return false } } else if m & a.typeMask == 0 { return false }
+        }
+        if a.salaryFloor >= 0 {
+            let hi = salaryMaxOf(d)
+            if hi >= 0 {
+                if hi < a.salaryFloor { return false }
+            } else if !(salaryMinOf(d) >= a.salaryFloor) && a.excludeUnstatedSalary {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The best `top` open postings for a seeker that break none of the seeker's constraints,
+    /// best first (ties by posting id). With `explain`, each carries its reasons.
+    package func recommend(_ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch) -> [Recommendation] {
+        let q = query(for: seeker)
+        let ctx = fitContext(seeker)
+        let a = admission(seeker, asOf: asOf)
+        index.accumulate(q.terms, into: &scratch.accumulator)
+        scratch.top.reset(k: k)
+        let norm = Float(q.normalizer)
+        let consider = { (d: Int, top: inout TopK, scores: [Float]) in
+            let text = scores[d] * norm
+            let f = self.fit(ctx, doc: d)
+            guard text > 0 || f.matched else { return }
+            let total = text + f.occupation + f.experience + f.education
+            guard top.wouldEnter(score: total, id: UInt32(d)), self.admitted(a, doc: d) else { return }
+            top.insert(score: total, id: UInt32(d))
+        }
+        let scores = scratch.accumulator.scores
+        if ctx.occupations.isEmpty && ctx.groups.isEmpty {
+            for d in scratch.accumulator.touched { consider(Int(d), &scratch.top, scores) }
+        } else {
+            for d in 0..<postings.count { consider(d, &scratch.top, scores) }
+        }
+        return scratch.top.sorted().enumerated().map { (i, e) in
+            makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
+        }
+    }
+
+    package func recommend(_ seeker: Seeker, top k: Int, asOf: Day, explain: Bool = false) -> [Recommendation] {
+        var scratch = RankingScratch(documentCount: postings.count)
+        return recommend(seeker, top: k, asOf: asOf, explain: explain, scratch: &scratch)
+    }
+
+    func makeRecommendation(rank: Int, doc d: Int, score: Float, query q: SeekerQuery, seeker: Seeker?, ctx: SeekerFit?, explain: Bool) -> Recommendation {
+        var fitTotal: Float = 0
+        if let ctx {
+            let f = fit(ctx, doc: d)
+            fitTotal = f.occupation + f.experience + f.education
+        }
+        var r = Recommendation(rank: rank, postingID: postings[d].id, doc: UInt32(d), score: Double(score),
+                               textScore: Double(score - fitTotal), fitScore: Double(fitTotal), reasons: [])
+        if explain { r.reasons = reasons(doc: d, query: q, seeker: seeker) }
+        return r
+    }
+
+    /// Why `postingID` is not (or is) among a seeker's top `k`.
+    package func whyNot(_ seeker: Seeker, postingID: String, top k: Int, asOf: Day) throws(JobMatchError) -> WhyNot {
+        guard let doc = documentNumber(of: postingID) else { throw JobMatchError("no posting with id '\(postingID)' in the index") }
+        let v = vetoes(seeker: seeker, doc: doc, asOf: asOf)
+        if !v.isEmpty { return .vetoed(v) }
+        let q = query(for: seeker)
+        let ctx = fitContext(seeker)
+        let a = admission(seeker, asOf: asOf)
+        var acc = ScoreAccumulator(capacity: postings.count)
+        index.accumulate(q.terms, into: &acc)
+        let norm = Float(q.normalizer)
+        var all: [TopK.Entry] = []
+        for d in 0..<postings.count {
+            let text = acc.scores[d] * norm
+            let f = fit(ctx, doc: d)
+            guard text > 0 || f.matched, admitted(a, doc: d) else { continue }
+            all.append(TopK.Entry(score: text + f.occupation + f.experience + f.education, id: UInt32(d)))
+        }
+        all.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+        guard let pos = all.firstIndex(where: { $0.id == UInt32(doc) }) else { return .noMatch }
+        let cutoff = all.count >= k && k > 0 ? Double(all[k - 1].score) : nil
+        return .ranked(rank: pos + 1, score: Double(all[pos].score), cutoffScore: cutoff, shown: k)
+    }
+
+    /// Free-text search over postings (for counsellors' look-ups): word match only, open
+    /// postings unless `includeClosed`.
+    package func search(_ text: String, top k: Int, includeClosed: Bool, asOf: Day) -> [Recommendation] {
+        let q = query(text: text)
+        var acc = ScoreAccumulator(capacity: postings.count)
+        index.accumulate(q.terms, into: &acc)
+        var top = TopK(k: k)
+        let norm = Float(q.normalizer)
+        for d in acc.touched {
+            let di = Int(d)
+            if !includeClosed && (!isOpenDoc(di) || deadlineOrdinal(di) < Int32(asOf.ordinal)) { continue }
+            let s = acc.scores[di] * norm
+            if s > 0 { top.insert(score: s, id: d) }
+        }
+        return top.sorted().enumerated().map { (i, e) in
+            makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: nil, ctx: nil, explain: true)
+        }
+    }
+
+    // MARK: Explanations
+
+    /// The reasons for `doc`: matched words of the posting (each query term counted once, in
+    /// the first place it appears), structured fit, and zero-contribution flags. Their
+    /// contributions sum to the score.
+    func reasons(doc d: Int, query q: SeekerQuery, seeker: Seeker?) -> [Reason] {
+        var contribution: [String: Double] = [:]
+        for t in q.terms {
+            let imp = index.impact(term: t.term, doc: UInt32(d))
+            if imp > 0 { contribution[index.vocabulary.terms[Int(t.term)]] = Double(t.weight) * Double(imp) * q.normalizer }
+        }
+        var out: [Reason] = []
+        if !contribution.isEmpty {
+            let surfaces = matchedSurfaces(postings[d], terms: Set(contribution.keys))
+            var assigned = Set<String>()
+            var groups: [(words: String, value: Double, order: Int)] = []
+            for (i, s) in surfaces.enumerated() {
+                var v = 0.0
+                for t in s.terms where !assigned.contains(t) {
+                    assigned.insert(t)
+                    v += contribution[t]!
+                }
+                if v > 0 {
+                    if let j = groups.firstIndex(where: { $0.words == s.text }) { groups[j].value += v } else { groups.append((s.text, v, i)) }
+                }
+            }
+            // A term seen by the index but not re-found (cannot happen with the same analyzer)
+            // still counts, so the reasons always add up.
+            let missed = contribution.filter { !assigned.contains($0.key) }.map(\.value).reduce(0, +)
+            groups.sort { $0.value > $1.value || ($0.value == $1.value && $0.order < $1.order) }
+            let maxTerms = model.ranking.maxReasonTerms
+            for g in groups.prefix(maxTerms) {
+                out.append(Reason(kind: .matchedWord, label: "일치 단어 '\(g.words)'", words: g.words, contribution: g.value))
+            }
+            let rest = groups.dropFirst(maxTerms)
+            if !rest.isEmpty || missed > 0 {
+                let v = rest.map(\.value).reduce(0, +) + missed
+                out.append(Reason(kind: .otherWords, label: "그 밖의 일치 단어 \(rest.count)개", contribution: v))
+            }
+        }
+        if let seeker {
+            let p = postings[d]
+            let f = fit(fitContext(seeker), doc: d)
+            if f.occupation > 0, let code = p.occupation {
+                let name = model.occupations.name(code).map { " \($0)" } ?? ""
+                if seeker.desiredOccupations.contains(code) {
+                    out.append(Reason(kind: .occupationExact, label: "희망직종 일치 (\(code)\(name))", contribution: Double(f.occupation)))
+                } else {
+                    let g = Self.group(code) ?? code
+                    out.append(Reason(kind: .occupationGroup, label: "희망직종과 같은 직종군 (\(code)\(name), 코드 \(g)로 시작)", contribution: Double(f.occupation)))
+                }
+            }
+            if f.experience > 0, let years = seeker.experienceYears {
+                let range: String
+                switch (p.experienceMin, p.experienceMax) {
+                case let (lo?, hi?): range = lo == hi ? "\(lo)년" : "\(lo)~\(hi)년"
+                case let (lo?, nil): range = lo == 0 ? "신입 가능" : "\(lo)년 이상"
+                case let (nil, hi?): range = "\(hi)년 이하"
+                default: range = ""
+                }
+                out.append(Reason(kind: .experience, label: "경력 조건 충족 (경력 \(years)년, 요구 \(range))", contribution: Double(f.experience)))
+            }
+            if f.education > 0, let e = p.education {
+                let need = e == .any ? "학력무관" : "\(e.korean) 이상"
+                out.append(Reason(kind: .education, label: "학력 조건 충족 (\(need))", contribution: Double(f.education)))
+            }
+            out += unstatedFlags(seeker: seeker, doc: d)
+        }
+        return out
+    }
+
+    /// Spans of the posting's own text made of matched terms (overlapping n-grams merge, so
+    /// `물류`,`류센`,`센터` show as `물류센터`), in field order title → skills → certificates →
+    /// description.
+    func matchedSurfaces(_ p: Posting, terms: Set<String>) -> [(text: String, terms: [String])] {
+        var out: [(String, [String])] = []
+        let texts = [p.title] + p.skills + p.certificates + [p.description ?? ""]
+        for text in texts where !text.isEmpty {
+            let utf16 = Array(text.utf16)
+            var cur: (start: Int, end: Int, terms: [String])? = nil
+            func flush() {
+                guard let c = cur else { return }
+                let s = String(decoding: utf16[c.start..<c.end], as: UTF16.self)
+                out.append((Self.shorten(s), c.terms))
+                cur = nil
+            }
+            for tok in analyzer.analyze(text) where terms.contains(tok.term) {
+                if var c = cur, tok.start < c.end {
+                    c.end = max(c.end, tok.end)
+                    c.terms.append(tok.term)
+                    cur = c
+                } else {
+                    flush()
+                    cur = (tok.start, tok.end, [tok.term])
+                }
+            }
+            flush()
+        }
+        return out
+    }
+
+    static func shorten(_ s: String) -> String {
+        let oneLine = s.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
+        return oneLine.count > 24 ? String(oneLine.prefix(23)) + "…" : oneLine
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+package import JobMatchIndex
+import JobMatchKernels
+package import JobMatchText
+
+/// A ranked, explained recommendation.
+package struct Recommendation: Sendable, Equatable {
+    package var rank: Int
+    package var postingID: String
+    package var doc: UInt32
+    /// Total score: the sum of the reasons' contributions.
+    package var score: Double
+    /// Word-match part (query-normalised BM25).
+    package var textScore: Double
+    /// Structured-fit part (occupation, experience, education).
+    package var fitScore: Double
+    /// Filled when explanations are asked for.
+    package var reasons: [Reason]
+}
+
+/// The seeker's words as a weighted query.
+package struct SeekerQuery: Sendable, Equatable {
+    /// Known terms, sorted by term id (a fixed summation order: same inputs, same bits).
+    package var terms: [WeightedTerm]
+    /// 1 / Σ weight·idf over all query terms (known or not): scores become "share of the
+    /// query's information matched" rather than raw BM25.
+    package var normalizer: Double
+    /// All query terms with weights (for explanations).
+    package var weights: [String: Double]
+}
+
+/// What `why-not` found.
+package enum WhyNot: Sendable, Equatable {
+    case vetoed([Veto])
+    case noMatch
+    case ranked(rank: Int, score: Double, cutoffScore: Double?, shown: Int)
+}
+
+/// The engine: postings (sorted by id; a document number is a position in that order), their
+/// inverted index, per-posting constraint features in flat arrays, and the model.
+package struct MatchEngine: Sendable {
+    package let model: Model
+    package let analyzer: KoreanAnalyzer
+    package let postings: [Posting]
+    package let index: InvertedIndex
+
+    // Per-document features, in document order (no dictionary look-ups in the ranking loop).
+    private let isOpen: [Bool]
+    private let deadline: [Int32]  // day ordinal; Int32.max when none
+    private let salaryMax: [Int32]  // -1 when not stated
+    private let salaryMin: [Int32]  // -1 when not stated
+    private let typeMask: [UInt16]  // 0 when not stated
+    private let regionState: [Int8]  // 0 stated, 1 not stated, 2 nationwide
+    private let occupation: [Int32]  // code number; -1 none
+    private let occupationGroup: [Int32]  // group number; -1 none
+    private let experienceMin: [Int16]  // -1 none
+    private let experienceMax: [Int16]  // -1 none
+    private let educationRequired: [Int8]  // -1 none
+    private let occupationIDs: [String: Int32]
+    private let groupIDs: [String: Int32]
+
+    /// Builds the engine; `index` may be given when loaded from an index directory (it must
+    /// have been built from exactly these postings and this model).
+    package init(postings unsorted: [Posting], model: Model, index prebuilt: InvertedIndex? = nil) {
+        let postings = unsorted.sorted { $0.id < $1.id }
+        self.postings = postings
+        self.model = model
+        let analyzer = KoreanAnalyzer(configuration: model.analyzer)
+        self.analyzer = analyzer
+        if let prebuilt {
+            precondition(prebuilt.documentCount == postings.count, "MatchEngine: index and postings differ in size")
+            index = prebuilt
+        } else {
+            var builder = IndexBuilder()
+            for p in postings { builder.add(fields: Self.fieldTerms(p, analyzer)) }
+            index = builder.build(parameters: model.ranking.bm25Parameters)
+        }
+        var occIDs: [String: Int32] = [:], grpIDs: [String: Int32] = [:]
+        func occ(_ c: String?) -> Int32 {
+            guard let c else { return -1 }
+            if let id = occIDs[c] { return id }
+            let id = Int32(occIDs.count)
+            occIDs[c] = id
+            return id
+        }
+        func grp(_ c: String?) -> Int32 {
+            guard let c, let g = Self.group(c) else { return -1 }
+            if let id = grpIDs[g] { return id }
+            let id = Int32(grpIDs.count)
+            grpIDs[g] = id
+            return id
+        }
+        isOpen = postings.map(\.isOpen)
+        deadline = postings.map { $0.deadline.map { Int32($0.ordinal) } ?? Int32.max }
+        salaryMax = postings.map { Int32($0.salaryMax ?? -1) }
+        salaryMin = postings.map { Int32($0.salaryMin ?? -1) }
+        typeMask = postings.map { Self.mask($0.employmentTypes) }
+        regionState = postings.map { $0.region != nil ? 0 : ($0.regionNationwide ? 2 : 1) }
+        occupation = postings.map { occ($0.occupation) }
+        occupationGroup = postings.map { grp($0.occupation) }
+        experienceMin = postings.map { Int16($0.experienceMin ?? -1) }
+        experienceMax = postings.map { Int16($0.experienceMax ?? -1) }
+        educationRequired = postings.map { Int8($0.education?.rawValue ?? -1) }
+        occupationIDs = occIDs
+        groupIDs = grpIDs
+    }
+
+    @inline(__always) func isOpenDoc(_ d: Int) -> Bool { isOpen[d] }
+    @inline(__always) func deadlineOrdinal(_ d: Int) -> Int32 { deadline[d] }
+    @inline(__always) func typeMaskOf(_ d: Int) -> UInt16 { typeMask[d] }
+    @inline(__always) func salaryMaxOf(_ d: Int) -> Int32 { salaryMax[d] }
+    @inline(__always) func salaryMinOf(_ d: Int) -> Int32 { salaryMin[d] }
+
+    static func group(_ code: String) -> String? { code.count >= 3 ? String(code.prefix(2)) : nil }
+
+    static func mask(_ types: [EmploymentType]) -> UInt16 {
+        var m: UInt16 = 0
+        for t in types { m |= 1 << UInt16(EmploymentType.allCases.firstIndex(of: t)!) }
+        return m
+    }
+
+    /// Terms of each indexed field of a posting: title; skills and certificates (each item
+    /// analysed on its own); description.
+    package static func fieldTerms(_ p: Posting, _ analyzer: KoreanAnalyzer) -> [[String]] {
+        var skills: [String] = []
+        for s in p.skills + p.certificates { skills += analyzer.terms(s) }
+        return [analyzer.terms(p.title), skills, analyzer.terms(p.description ?? "")]
+    }
+
+    // MARK: Queries
+
+    /// The seeker's words, weighted per field: Σ_field w · (1 + ln tf).
+    package func query(for seeker: Seeker) -> SeekerQuery {
+        let w = model.ranking.seekerFieldWeights
+        var fields: [(Double, [String])] = [(w.desiredTitle, analyzer.terms(seeker.desiredTitle ?? ""))]
+        fields.append((w.skills, seeker.skills.flatMap { analyzer.terms($0) }))
+        fields.append((w.certificates, seeker.certificates.flatMap { analyzer.terms($0) }))
+        fields.append((w.profile, analyzer.terms(seeker.profile ?? "")))
+        return query(fields: fields)
+    }
+
+    /// Free text as a query (for `search`).
+    package func query(text: String) -> SeekerQuery {
+        query(fields: [(1.0, analyzer.terms(text))])
+    }
+
+    func query(fields: [(Double, [String])]) -> SeekerQuery {
+        var weights: [String: Double] = [:]
+        for (w, terms) in fields where w > 0 {
+            var tf: [String: Int] = [:]
+            for t in terms { tf[t, default: 0] += 1 }
+            for (t, n) in tf { weights[t, default: 0] += w * (1 + log(Double(n))) }
+        }
+        var known: [WeightedTerm] = []
+        var z = 0.0
+        for (t, q) in weights.sorted(by: { $0.key < $1.key }) {
+            let id = index.vocabulary.id(of: t)
+            z += q * index.documentIDF(id)
+            if let id { known.append(WeightedTerm(term: id, weight: Float(q))) }
+        }
+        known.sort { $0.term < $1.term }
+        let norm = z > 0 ? 1 / z : 0
+        return SeekerQuery(terms: known, normalizer: norm, weights: weights)
+    }
+
+    // MARK: Constraints
+
+    /// Every veto that applies to `doc` for this seeker, in a fixed order.
+    package func vetoes(seeker: Seeker, doc: Int, asOf: Day) -> [Veto] {
+        var out: [Veto] = []
+        let p = postings[doc]
+        let policy = model.ranking.policy
+        if !isOpen[doc] { out.append(.closed) }
+        if deadline[doc] < Int32(asOf.ordinal), let d = p.deadline { out.append(.deadlinePassed(deadline: d.description, asOf: asOf.description)) }
+        if !seeker.regions.isEmpty && !seeker.regionsNationwide {
+            if let r = p.region {
+                let best = seeker.regions.map { $0.admits(r) }
+                if !best.contains(.admitted) {
+                    if best.contains(.unstatedDistrict) {
+                        if policy.unstatedRegion == .exclude { out.append(.regionUnstated) }
+                    } else {
+                        out.append(.outsideRegion(posting: r.description, accepted: seeker.regions.map(\.description)))
+                    }
+                }
+            } else if policy.unstatedRegion == .exclude {
+                out.append(.regionUnstated)
+            }
+        }
+        if !seeker.employmentTypes.isEmpty {
+            if typeMask[doc] == 0 {
+                if policy.unstatedEmploymentType == .exclude { out.append(.employmentTypeUnstated) }
+            } else if typeMask[doc] & Self.mask(seeker.employmentTypes) == 0 {
+                out.append(.employmentTypeMismatch(posting: p.employmentTypes.map(\.korean), accepted: seeker.employmentTypes.map(\.korean)))
+            }
+        }
+        if let floor = seeker.salaryFloor {
+            if salaryMax[doc] >= 0 {
+                if Int(salaryMax[doc]) < floor { out.append(.salaryBelowFloor(postingMax: Int(salaryMax[doc]), floor: floor)) }
+            } else if salaryMin[doc] >= 0 && Int(salaryMin[doc]) >= floor {
+                // the minimum already meets the floor
+            } else if policy.unstatedSalary == .exclude {
+                out.append(.salaryUnstated)
+            }
+        }
+        return out
+    }
+
+    /// The zero-contribution flags of an admitted posting (constraints it does not state).
+    func unstatedFlags(seeker: Seeker, doc: Int) -> [Reason] {
+        var out: [Reason] = []
+        let p = postings[doc]
+        if !seeker.regions.isEmpty && !seeker.regionsNationwide {
+            if let r = p.region {
+                if !seeker.regions.contains(where: { $0.admits(r) == .admitted }) {
+                    out.append(Reason(kind: .unstated, label: "근무지역 시군구 미기재('\(r)') — 희망 지역인지 확인 필요", contribution: 0))
+                }
+            } else {
+                out.append(Reason(kind: .unstated, label: p.regionNationwide ? "근무지역 '전국' — 실제 근무지 확인 필요" : "근무지역 미기재 — 확인 필요", contribution: 0))
+            }
+        }
+        if !seeker.employmentTypes.isEmpty && typeMask[doc] == 0 {
+            out.append(Reason(kind: .unstated, label: "고용형태 미기재 — 확인 필요", contribution: 0))
+        }
+        if let floor = seeker.salaryFloor, salaryMax[doc] < 0, !(salaryMin[doc] >= 0 && Int(salaryMin[doc]) >= floor) {
+            out.append(Reason(kind: .unstated, label: "급여 미기재 — 희망 급여 충족 여부 확인 필요", contribution: 0))
+        }
+        return out
+    }
+
+    // MARK: Structured fit
+
+    /// Per-seeker constants for the ranking loop.
+    struct SeekerFit {
+        var occupations: [Int32]
+        var groups: [Int32]
+        var experience: Int
+        var education: Int
+    }
+
+    func fitContext(_ seeker: Seeker) -> SeekerFit {
+        SeekerFit(
+            occupations: seeker.desiredOccupations.compactMap { occupationIDs[$0] },
+            groups: seeker.desiredOccupations.compactMap { Self.group($0).flatMap { groupIDs[$0] } },
+            experience: seeker.experienceYears ?? -1,
+            education: seeker.education?.rawValue ?? -1)
+    }
+
+    /// (occupation part, whether it is an occupation match, experience part, education part).
+    @inline(__always)
+    func fit(_ f: SeekerFit, doc d: Int) -> (occupation: Float, matched: Bool, experience: Float, education: Float) {
+        let s = model.ranking.structured
+        var occ: Float = 0
+        var matched = false
+        if occupation[d] >= 0 {
+            if f.occupations.contains(occupation[d]) {
+                occ = Float(s.occupationExact)
+                matched = true
+            } else if occupationGroup[d] >= 0 && f.groups.contains(occupationGroup[d]) {
+                occ = Float(s.occupationGroup)
+                matched = true
+            }
+        }
+        var exp: Float = 0
+        if f.experience >= 0 && (experienceMin[d] >= 0 || experienceMax[d] >= 0) {
+            if f.experience >= Int(max(0, experienceMin[d])) && (experienceMax[d] < 0 || f.experience <= Int(experienceMax[d])) {
+                exp = Float(s.experience)
+            }
+        }
+        var edu: Float = 0
+        if f.education >= 0 && educationRequired[d] >= 0 && f.education >= Int(educationRequired[d]) {
+            edu = Float(s.education)
+        }
+        return (occ, matched, exp, edu)
+    }
+}

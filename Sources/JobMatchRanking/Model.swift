@@ -1,0 +1,192 @@
+import Foundation
+package import JobMatchIndex
+package import JobMatchText
+import JobMatchKernels
+
+/// Weights and policies of a model (`ranking.json`).
+package struct RankingSettings: Sendable, Codable, Equatable {
+    package struct BM25: Sendable, Codable, Equatable {
+        package var k1: Double
+        package var b: Double
+    }
+    package struct PostingFields: Sendable, Codable, Equatable {
+        package var title: Double
+        package var skills: Double
+        package var description: Double
+    }
+    package struct SeekerFields: Sendable, Codable, Equatable {
+        package var desiredTitle: Double
+        package var skills: Double
+        package var certificates: Double
+        package var profile: Double
+    }
+    package struct Structured: Sendable, Codable, Equatable {
+        /// Same KECO code as one of the seeker's desired occupations.
+        package var occupationExact: Double
+        /// Same KECO group (first two characters of the code).
+        package var occupationGroup: Double
+        /// Seeker's experience within the posting's range.
+        package var experience: Double
+        /// Seeker's education meets the requirement.
+        package var education: Double
+    }
+    /// What to do with a posting that does not state a region / employment type / salary
+    /// the seeker constrains: `include` (recommended, with a flag in the reasons) or `exclude`.
+    package struct Policy: Sendable, Codable, Equatable {
+        package var unstatedRegion: UnstatedPolicy
+        package var unstatedEmploymentType: UnstatedPolicy
+        package var unstatedSalary: UnstatedPolicy
+    }
+    package var bm25: BM25
+    package var postingFieldWeights: PostingFields
+    package var seekerFieldWeights: SeekerFields
+    package var structured: Structured
+    package var policy: Policy
+    /// How many matched words a reason list names before folding the rest into one line.
+    package var maxReasonTerms: Int
+
+    package var bm25Parameters: BM25Parameters {
+        BM25Parameters(k1: bm25.k1, b: bm25.b, fieldWeights: [postingFieldWeights.title, postingFieldWeights.skills, postingFieldWeights.description])
+    }
+
+    package func validate() throws(FieldError) {
+        if !(0.0...3.0).contains(bm25.k1) { throw FieldError(field: "bm25.k1", reason: "must be within 0...3") }
+        if !(0.0...1.0).contains(bm25.b) { throw FieldError(field: "bm25.b", reason: "must be within 0...1") }
+        let weights: [(String, Double)] = [
+            ("postingFieldWeights.title", postingFieldWeights.title), ("postingFieldWeights.skills", postingFieldWeights.skills),
+            ("postingFieldWeights.description", postingFieldWeights.description),
+            ("seekerFieldWeights.desiredTitle", seekerFieldWeights.desiredTitle), ("seekerFieldWeights.skills", seekerFieldWeights.skills),
+            ("seekerFieldWeights.certificates", seekerFieldWeights.certificates), ("seekerFieldWeights.profile", seekerFieldWeights.profile),
+            ("structured.occupationExact", structured.occupationExact), ("structured.occupationGroup", structured.occupationGroup),
+            ("structured.experience", structured.experience), ("structured.education", structured.education),
+        ]
+        for (name, w) in weights where !(w >= 0 && w <= 100) { throw FieldError(field: name, reason: "must be within 0...100") }
+        if maxReasonTerms < 1 { throw FieldError(field: "maxReasonTerms", reason: "must be at least 1") }
+    }
+}
+
+package enum UnstatedPolicy: String, Sendable, Codable, Equatable {
+    case include, exclude
+}
+
+/// KECO code tables (facts: codes and names), for naming occupations in reasons.
+package struct OccupationTable: Sendable, Equatable {
+    package var names: [String: String] = [:]
+
+    package func name(_ code: String) -> String? { names[code] }
+
+    /// Reads `code<TAB>name` lines (a header line starting with `code` is skipped).
+    package static func parseTSV(_ text: String, file: String) throws(JobMatchError) -> [String: String] {
+        var out: [String: String] = [:]
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let l = line.trimmingCharacters(in: "\r")
+            if l.isEmpty || (i == 0 && l.hasPrefix("code")) { continue }
+            let cols = l.split(separator: "\t", omittingEmptySubsequences: false)
+            guard cols.count == 2, !cols[0].isEmpty, !cols[1].isEmpty else {
+                throw JobMatchError("\(file):\(i + 1): expected 'code<TAB>name'")
+            }
+            out[String(cols[0])] = String(cols[1])
+        }
+        return out
+    }
+}
+
+/// A loaded, checksum-verified model directory (`Models/<name>/`).
+package struct Model: Sendable {
+    package var name: String
+    package var version: String
+    package var directory: String
+    package var analyzer: AnalyzerConfiguration
+    package var ranking: RankingSettings
+    package var occupations: OccupationTable
+
+    package static let requiredFiles = ["analyzer.json", "ranking.json", "keco2018.tsv", "keco2025.tsv"]
+
+    struct Manifest: Decodable {
+        var name: String
+        var version: String
+        var files: [String: String]
+    }
+
+    /// Loads `dir`, refusing any file whose SHA-256 differs from the manifest (the message
+    /// names the file) and any required file the manifest does not list.
+    package static func load(directory dir: String) throws(JobMatchError) -> Model {
+        let manifestPath = dir + "/manifest.json"
+        guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
+            throw JobMatchError("\(manifestPath): model manifest not found (use --model DIR or set JOBMATCH_MODEL)")
+        }
+        let manifest: Manifest
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: manifestData) } catch {
+            throw JobMatchError("\(manifestPath): not a valid manifest (\(Self.describe(error)))")
+        }
+        var contents: [String: Data] = [:]
+        for file in requiredFiles where manifest.files[file] == nil {
+            throw JobMatchError("\(manifestPath): does not list required file \(file)")
+        }
+        for (file, expected) in manifest.files.sorted(by: { $0.key < $1.key }) {
+            let path = dir + "/" + file
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw JobMatchError("\(path): listed in the manifest but missing")
+            }
+            let actual = SHA256.hex(SHA256.hash([UInt8](data)))
+            guard actual == expected.lowercased() else {
+                throw JobMatchError("\(path): checksum mismatch (manifest sha256 \(expected), file sha256 \(actual)); the model is refused")
+            }
+            contents[file] = data
+        }
+        let analyzer: AnalyzerConfiguration
+        let ranking: RankingSettings
+        do {
+            analyzer = try JSONDecoder().decode(AnalyzerConfiguration.self, from: contents["analyzer.json"]!)
+        } catch { throw JobMatchError("\(dir)/analyzer.json: \(Self.describe(error))") }
+        do { try analyzer.validate() } catch { throw JobMatchError("\(dir)/analyzer.json: \(error)") }
+        do {
+            ranking = try JSONDecoder().decode(RankingSettings.self, from: contents["ranking.json"]!)
+        } catch { throw JobMatchError("\(dir)/ranking.json: \(Self.describe(error))") }
+        do { try ranking.validate() } catch { throw JobMatchError("\(dir)/ranking.json: field '\(error.field)' \(error.reason)") }
+        var occupations = OccupationTable()
+        for file in ["keco2018.tsv", "keco2025.tsv"] {
+            let text = String(decoding: contents[file]!, as: UTF8.self)
+            occupations.names.merge(try OccupationTable.parseTSV(text, file: dir + "/" + file)) { a, _ in a }
+        }
+        return Model(name: manifest.name, version: manifest.version, directory: dir, analyzer: analyzer, ranking: ranking, occupations: occupations)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let ctx):
+            return "missing field '\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            return "field '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        case DecodingError.dataCorrupted(let ctx):
+            let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "not valid JSON" : "field '\(path)' is invalid"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// Finds a model directory: an explicit path, `$JOBMATCH_MODEL`, or `Models/default` in the
+    /// working directory or any parent of it or of the executable.
+    package static func locate(explicit: String?) -> String {
+        if let explicit { return explicit }
+        if let env = ProcessInfo.processInfo.environment["JOBMATCH_MODEL"], !env.isEmpty { return env }
+        let fm = FileManager.default
+        var starts = [fm.currentDirectoryPath]
+        if let exe = CommandLine.arguments.first {
+            let url = URL(fileURLWithPath: exe, relativeTo: URL(fileURLWithPath: fm.currentDirectoryPath)).resolvingSymlinksInPath()
+            starts.append(url.deletingLastPathComponent().path)
+        }
+        for start in starts {
+            var dir = URL(fileURLWithPath: start)
+            for _ in 0..<8 {
+                let candidate = dir.appendingPathComponent("Models/default")
+                if fm.fileExists(atPath: candidate.appendingPathComponent("manifest.json").path) { return candidate.path }
+                let parent = dir.deletingLastPathComponent()
+                if parent.path == dir.path { break }
+                dir = parent
+            }
+        }
+        return "Models/default"
+    }
+}

@@ -1,0 +1,70 @@
+/// One line of a recommendation's explanation. The contributions of all lines add up to the
+/// recommendation's score (within float rounding), so a counsellor can read the score aloud
+/// as its reasons.
+package struct Reason: Sendable, Equatable, Codable {
+    package enum Kind: String, Sendable, Codable {
+        /// A word (or phrase) of the posting that matched the seeker's words.
+        case matchedWord
+        /// The remaining matched words, folded into one line.
+        case otherWords
+        case occupationExact
+        case occupationGroup
+        case experience
+        case education
+        /// A stated constraint the posting does not state (zero contribution; check by hand).
+        case unstated
+    }
+
+    package var kind: Kind
+    /// Korean text to read aloud, e.g. `일치 단어 '지게차'`.
+    package var label: String
+    /// For ``Kind/matchedWord``: the posting's own words that matched.
+    package var words: String?
+    package var contribution: Double
+
+    package init(kind: Kind, label: String, words: String? = nil, contribution: Double) {
+        self.kind = kind
+        self.label = label
+        self.words = words
+        self.contribution = contribution
+    }
+
+    /// `일치 단어 '지게차' +0.42`
+    package var text: String {
+        let sign = contribution < 0 ? "−" : "+"
+        return "\(label) \(sign)\(Self.format(abs(contribution)))"
+    }
+
+    package static func format(_ v: Double) -> String {
+        let r = (v * 100).rounded() / 100
+        let whole = Int(r)
+        let frac = Int(((r - Double(whole)) * 100).rounded())
+        return "\(whole).\(frac < 10 ? "0" : "")\(frac)"
+    }
+}
+
+/// Why a posting may not be recommended to a seeker (hard constraints: vetoes, never penalties).
+package enum Veto: Sendable, Equatable, Codable, CustomStringConvertible {
+    case closed
+    case deadlinePassed(deadline: String, asOf: String)
+    case outsideRegion(posting: String, accepted: [String])
+    case regionUnstated
+    case employmentTypeMismatch(posting: [String], accepted: [String])
+    case employmentTypeUnstated
+    case salaryBelowFloor(postingMax: Int, floor: Int)
+    case salaryUnstated
+
+    /// Korean, for counsellors.
+    package var description: String {
+        switch self {
+        case .closed: "마감된 공고 (status closed)"
+        case .deadlinePassed(let d, let asOf): "접수 마감일 지남 (마감 \(d), 기준일 \(asOf))"
+        case .outsideRegion(let p, let a): "희망 지역 밖 (공고 '\(p)', 희망 \(a.joined(separator: ", ")))"
+        case .regionUnstated: "근무지역 미기재 (정책: 제외)"
+        case .employmentTypeMismatch(let p, let a): "고용형태 불일치 (공고 \(p.joined(separator: "·")), 희망 \(a.joined(separator: ", ")))"
+        case .employmentTypeUnstated: "고용형태 미기재 (정책: 제외)"
+        case .salaryBelowFloor(let m, let f): "급여 상한이 희망 하한보다 낮음 (공고 최대 \(m)만원, 희망 \(f)만원 이상)"
+        case .salaryUnstated: "급여 미기재 (정책: 제외)"
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Settings of the Korean analyzer, loaded from `Models/<name>/analyzer.json`.
+package struct AnalyzerConfiguration: Sendable, Codable, Equatable {
+    /// N-gram sizes for Hangul/Han runs, e.g. `[2]` or `[2, 3]`. A run shorter than the
+    /// smallest size yields one unigram.
+    package var ngramSizes: [Int]
+    /// Join runs of the same script separated only by whitespace before n-gramming, so that
+    /// `물류 센터` and `물류센터` give the same terms.
+    package var joinAcrossSpaces: Bool
+    /// Terms dropped after analysis (e.g. very common particle/ending bigrams).
+    package var stopTerms: [String]
+
+    package init(ngramSizes: [Int] = [2], joinAcrossSpaces: Bool = true, stopTerms: [String] = []) {
+        self.ngramSizes = ngramSizes
+        self.joinAcrossSpaces = joinAcrossSpaces
+        self.stopTerms = stopTerms
+    }
+
+    package static let standard = AnalyzerConfiguration()
+
+    /// Checks the settings; the message names the field at fault.
+    package func validate() throws(AnalyzerConfigurationError) {
+        if ngramSizes.isEmpty { throw .init(field: "ngramSizes", reason: "must list at least one size") }
+        for n in ngramSizes where !(2...4).contains(n) {
+            throw .init(field: "ngramSizes", reason: "size \(n) is outside 2...4")
+        }
+        if Set(ngramSizes).count != ngramSizes.count { throw .init(field: "ngramSizes", reason: "sizes repeat") }
+    }
+}
+
+package struct AnalyzerConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var field: String
+    package var reason: String
+    package var description: String { "analyzer setting '\(field)': \(reason)" }
+}

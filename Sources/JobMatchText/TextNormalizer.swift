@@ -1,0 +1,152 @@
+internal import Foundation
+
+/// Character classes the analyzer distinguishes after normalisation.
+package enum CharClass: UInt8, Sendable {
+    case hangul, han, kana, jamo, letter, digit, plus, hash, dot, space, other
+}
+
+/// Normalised text with, for every normalised scalar, the UTF-16 range of the original text
+/// it came from (so offsets always point into what the user wrote).
+package struct NormalizedText: Sendable {
+    package var scalars: [Unicode.Scalar] = []
+    package var classes: [CharClass] = []
+    package var starts: [Int32] = []
+    package var ends: [Int32] = []
+
+    package var count: Int { scalars.count }
+
+    package mutating func removeAll() {
+        scalars.removeAll(keepingCapacity: true)
+        classes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    mutating func append(_ s: Unicode.Scalar, start: Int, end: Int) {
+        scalars.append(s)
+        classes.append(TextNormalizer.classify(s))
+        starts.append(Int32(truncatingIfNeeded: start))
+        ends.append(Int32(truncatingIfNeeded: end))
+    }
+}
+
+/// NFKC (which also folds full-width forms to half-width), case folding, and Hangul jamo
+/// folded to the compatibility block — applied cluster by cluster, keeping offsets.
+///
+/// The fast path covers ASCII and precomposed Hangul syllables, which is nearly all text;
+/// any other cluster (NFD Hangul, full-width Latin, compatibility characters such as `㈜`)
+/// goes through Foundation's NFKC.
+package enum TextNormalizer {
+    package static func normalize(_ text: String) -> NormalizedText {
+        var out = NormalizedText()
+        normalize(text, into: &out)
+        return out
+    }
+
+    package static func normalize(_ text: String, into out: inout NormalizedText) {
+        out.removeAll()
+        var pending: [Unicode.Scalar] = []
+        var pendingStart = 0
+        var offset = 0
+        var iterator = text.unicodeScalars.makeIterator()
+        var next = iterator.next()
+        while let s = next {
+            next = iterator.next()
+            let width = s.utf16.count
+            if pending.isEmpty {
+                if let n = next, isNonStarter(n) {
+                    pending.append(s)
+                    pendingStart = offset
+                } else if let fast = fastPath(s) {
+                    out.append(fast, start: offset, end: offset + width)
+                } else {
+                    slowPath([s], start: offset, end: offset + width, into: &out)
+                }
+            } else {
+                pending.append(s)
+                if let n = next, isNonStarter(n) {
+                    // the cluster goes on
+                } else {
+                    slowPath(pending, start: pendingStart, end: offset + width, into: &out)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            offset += width
+        }
+    }
+
+    @inline(__always)
+    static func fastPath(_ s: Unicode.Scalar) -> Unicode.Scalar? {
+        let v = s.value
+        if v < 0x80 {
+            if v >= 0x41 && v <= 0x5A { return Unicode.Scalar(v + 0x20) }
+            return s
+        }
+        if v >= 0xAC00 && v <= 0xD7A3 { return s }
+        if v >= 0x3131 && v <= 0x318E { return s }
+        return nil
+    }
+
+    static func isNonStarter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x300 { return false }
+        if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return true }
+        if (0xFE00...0xFE0F).contains(v) { return true }
+        return s.properties.canonicalCombiningClass != .notReordered
+    }
+
+    static func slowPath(_ cluster: [Unicode.Scalar], start: Int, end: Int, into out: inout NormalizedText) {
+        var raw = String.UnicodeScalarView()
+        raw.append(contentsOf: cluster)
+        let normalized = String(raw).precomposedStringWithCompatibilityMapping.lowercased()
+        for s in normalized.unicodeScalars {
+            out.append(compatibilityJamo(s), start: start, end: end)
+        }
+    }
+
+    private static let leadingJamo: [UInt32] = [
+        0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141, 0x3142, 0x3143, 0x3145,
+        0x3146, 0x3147, 0x3148, 0x3149, 0x314A, 0x314B, 0x314C, 0x314D, 0x314E,
+    ]
+    private static let trailingJamo: [UInt32] = [
+        0x3131, 0x3132, 0x3133, 0x3134, 0x3135, 0x3136, 0x3137, 0x3139, 0x313A, 0x313B,
+        0x313C, 0x313D, 0x313E, 0x313F, 0x3140, 0x3141, 0x3142, 0x3144, 0x3145, 0x3146,
+        0x3147, 0x3148, 0x314A, 0x314B, 0x314C, 0x314D, 0x314E,
+    ]
+
+    /// Conjoining jamo left alone after NFKC (no syllable to join) → compatibility jamo, so
+    /// `ㄱ` typed either way is one character.
+    static func compatibilityJamo(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        let v = s.value
+        if (0x1100...0x1112).contains(v) { return Unicode.Scalar(leadingJamo[Int(v - 0x1100)])! }
+        if (0x1161...0x1175).contains(v) { return Unicode.Scalar(0x314F + (v - 0x1161))! }
+        if (0x11A8...0x11C2).contains(v) { return Unicode.Scalar(trailingJamo[Int(v - 0x11A8)])! }
+        return s
+    }
+
+    @inline(__always)
+    package static func classify(_ s: Unicode.Scalar) -> CharClass {
+        let v = s.value
+        if v < 0x80 {
+            switch v {
+            case 0x61...0x7A, 0x41...0x5A: return .letter
+            case 0x30...0x39: return .digit
+            case 0x2B: return .plus
+            case 0x23: return .hash
+            case 0x2E: return .dot
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return .space
+            default: return .other
+            }
+        }
+        if v >= 0xAC00 && v <= 0xD7A3 { return .hangul }
+        if v >= 0x3131 && v <= 0x318E { return .jamo }
+        if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xF900...0xFAFF).contains(v) { return .han }
+        if (0x3040...0x30FF).contains(v) { return .kana }
+        let p = s.properties
+        if p.isWhitespace { return .space }
+        if p.numericType == .decimal { return .digit }
+        if p.isAlphabetic { return .letter }
+        return .other
+    }
+}

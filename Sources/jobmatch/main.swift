@@ -1,0 +1,2 @@
+import JobMatchCLI
+JobMatchCommand.main()
