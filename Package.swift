@@ -31,10 +31,11 @@ let package = Package(
         .target(name: "JobMatchText", swiftSettings: swiftSettings),
         .target(name: "JobMatchIndex", dependencies: ["JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchRanking", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
+        .target(name: "JobMatchSample", swiftSettings: swiftSettings),
         .target(
             name: "JobMatchCLI",
             dependencies: [
-                "JobMatchRanking", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
+                "JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -49,7 +50,8 @@ let package = Package(
         .testTarget(name: "JobMatchKernelsTests", dependencies: ["JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchSampleTests", dependencies: ["JobMatchSample"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),
     ]
 )

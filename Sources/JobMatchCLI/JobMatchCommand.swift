@@ -1,4 +1,44 @@
-import ArgumentParser
-public struct JobMatchCommand: ParsableCommand { public init() {} 
-public static let configuration = CommandConfiguration(commandName: "jobmatch") 
-public func run() throws {} }
+package import ArgumentParser
+import Foundation
+
+/// `jobmatch`: the counsellor's command line.
+package struct JobMatchCommand: ParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
+        commandName: "jobmatch",
+        abstract: "Rank open job postings for job seekers, with reasons a counsellor can read aloud.",
+        discussion: """
+            Quick start (bundled, generated sample data):
+              jobmatch demo
+
+            Typical use:
+              jobmatch sample --out sample
+              jobmatch index --postings sample/postings.jsonl --out sample/index
+              jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --explain
+              jobmatch why-not --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --posting P000123
+              jobmatch search --index sample/index "지게차 물류센터"
+              jobmatch stats --index sample/index
+
+            Input is JSON Lines in the interchange schema (docs/data-format.md). The model (weights,
+            analyzer settings, KECO tables) is Models/default unless --model or JOBMATCH_MODEL says otherwise.
+            """,
+        version: "jobmatch 0.1.0",
+        subcommands: [
+            DemoCommand.self, SampleCommand.self, IndexCommand.self, RecommendCommand.self, WhyNotCommand.self,
+            SearchCommand.self, StatsCommand.self, DoctorCommand.self, ExportTermsCommand.self,
+        ]
+    )
+}
+
+/// Options every command that loads a model shares.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: "Model directory (default: $JOBMATCH_MODEL, else Models/default found from the working directory or the executable).")
+    var model: String?
+}
+
+
+/// Entry point for the `jobmatch` executable.
+package enum JobMatchMain {
+    package static func run() { JobMatchCommand.main() }
+}

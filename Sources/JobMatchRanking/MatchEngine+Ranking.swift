@@ -285,3 +285,22 @@ extension MatchEngine {
         return oneLine.count > 24 ? String(oneLine.prefix(23)) + "…" : oneLine
     }
 }
+
+extension MatchEngine {
+    /// Top `k` documents by raw Σ weight·impact (no normalisation, no constraints): for
+    /// cross-checks of the BM25 arithmetic against independent implementations.
+    package func rawTextScores(_ q: SeekerQuery, top k: Int) -> [(doc: Int, score: Double)] {
+        var acc = ScoreAccumulator(capacity: postings.count)
+        index.accumulate(q.terms, into: &acc)
+        var top = TopK(k: k)
+        for d in acc.touched where acc.scores[Int(d)] > 0 { top.insert(score: acc.scores[Int(d)], id: d) }
+        return top.sorted().map { (Int($0.id), Double($0.score)) }
+    }
+}
+
+extension MatchEngine {
+    /// Whether `doc` passes the seeker's hard constraints (the ranking loop's own check).
+    package func passesConstraints(_ seeker: Seeker, doc: Int, asOf: Day) -> Bool {
+        admitted(admission(seeker, asOf: asOf), doc: doc)
+    }
+}

@@ -8,17 +8,32 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     package struct BM25: Sendable, Codable, Equatable {
         package var k1: Double
         package var b: Double
+        package init(k1: Double, b: Double) {
+            self.k1 = k1
+            self.b = b
+        }
     }
     package struct PostingFields: Sendable, Codable, Equatable {
         package var title: Double
         package var skills: Double
         package var description: Double
+        package init(title: Double, skills: Double, description: Double) {
+            self.title = title
+            self.skills = skills
+            self.description = description
+        }
     }
     package struct SeekerFields: Sendable, Codable, Equatable {
         package var desiredTitle: Double
         package var skills: Double
         package var certificates: Double
         package var profile: Double
+        package init(desiredTitle: Double, skills: Double, certificates: Double, profile: Double) {
+            self.desiredTitle = desiredTitle
+            self.skills = skills
+            self.certificates = certificates
+            self.profile = profile
+        }
     }
     package struct Structured: Sendable, Codable, Equatable {
         /// Same KECO code as one of the seeker's desired occupations.
@@ -29,6 +44,12 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         package var experience: Double
         /// Seeker's education meets the requirement.
         package var education: Double
+        package init(occupationExact: Double, occupationGroup: Double, experience: Double, education: Double) {
+            self.occupationExact = occupationExact
+            self.occupationGroup = occupationGroup
+            self.experience = experience
+            self.education = education
+        }
     }
     /// What to do with a posting that does not state a region / employment type / salary
     /// the seeker constrains: `include` (recommended, with a flag in the reasons) or `exclude`.
@@ -36,6 +57,11 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         package var unstatedRegion: UnstatedPolicy
         package var unstatedEmploymentType: UnstatedPolicy
         package var unstatedSalary: UnstatedPolicy
+        package init(unstatedRegion: UnstatedPolicy, unstatedEmploymentType: UnstatedPolicy, unstatedSalary: UnstatedPolicy) {
+            self.unstatedRegion = unstatedRegion
+            self.unstatedEmploymentType = unstatedEmploymentType
+            self.unstatedSalary = unstatedSalary
+        }
     }
     package var bm25: BM25
     package var postingFieldWeights: PostingFields
@@ -44,6 +70,15 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     package var policy: Policy
     /// How many matched words a reason list names before folding the rest into one line.
     package var maxReasonTerms: Int
+
+    package init(bm25: BM25, postingFieldWeights: PostingFields, seekerFieldWeights: SeekerFields, structured: Structured, policy: Policy, maxReasonTerms: Int) {
+        self.bm25 = bm25
+        self.postingFieldWeights = postingFieldWeights
+        self.seekerFieldWeights = seekerFieldWeights
+        self.structured = structured
+        self.policy = policy
+        self.maxReasonTerms = maxReasonTerms
+    }
 
     package var bm25Parameters: BM25Parameters {
         BM25Parameters(k1: bm25.k1, b: bm25.b, fieldWeights: [postingFieldWeights.title, postingFieldWeights.skills, postingFieldWeights.description])
@@ -73,6 +108,8 @@ package enum UnstatedPolicy: String, Sendable, Codable, Equatable {
 package struct OccupationTable: Sendable, Equatable {
     package var names: [String: String] = [:]
 
+    package init(names: [String: String] = [:]) { self.names = names }
+
     package func name(_ code: String) -> String? { names[code] }
 
     /// Reads `code<TAB>name` lines (a header line starting with `code` is skipped).
@@ -99,6 +136,15 @@ package struct Model: Sendable {
     package var analyzer: AnalyzerConfiguration
     package var ranking: RankingSettings
     package var occupations: OccupationTable
+
+    package init(name: String, version: String, directory: String, analyzer: AnalyzerConfiguration, ranking: RankingSettings, occupations: OccupationTable) {
+        self.name = name
+        self.version = version
+        self.directory = directory
+        self.analyzer = analyzer
+        self.ranking = ranking
+        self.occupations = occupations
+    }
 
     package static let requiredFiles = ["analyzer.json", "ranking.json", "keco2018.tsv", "keco2025.tsv"]
 

@@ -142,7 +142,7 @@ package enum TextNormalizer {
         if v >= 0xAC00 && v <= 0xD7A3 { return .hangul }
         if v >= 0x3131 && v <= 0x318E { return .jamo }
         if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xF900...0xFAFF).contains(v) { return .han }
-        if (0x3040...0x30FF).contains(v) { return .kana }
+        if (0x3040...0x30FF).contains(v) { return s.properties.isAlphabetic && v != 0x30FB ? .kana : .other }
         let p = s.properties
         if p.isWhitespace { return .space }
         if p.numericType == .decimal { return .digit }

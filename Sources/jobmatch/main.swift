@@ -1,2 +1,3 @@
 import JobMatchCLI
-JobMatchCommand.main()
+
+JobMatchMain.run()

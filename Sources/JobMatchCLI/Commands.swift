@@ -1,0 +1,354 @@
+import ArgumentParser
+import Foundation
+import JobMatchIndex
+import JobMatchKernels
+import JobMatchRanking
+import JobMatchSample
+
+// MARK: Shared steps
+
+enum Steps {
+    static func model(_ options: ModelOptions) throws -> Model {
+        do { return try Model.load(directory: Model.locate(explicit: options.model)) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Reports rejected records on stderr (file:line: field: reason) and the summary; fails
+    /// with exit code 1 when any were rejected unless `allowInvalid`.
+    static func check<R>(_ report: LoadReport<R>, allowInvalid: Bool) throws {
+        let shown = 50
+        for e in report.errors.prefix(shown) { Console.err("rejected: \(e)") }
+        if report.errors.count > shown { Console.err("rejected: … and \(report.errors.count - shown) more") }
+        if !report.errors.isEmpty || report.redactions > 0 { Console.err(report.summary) }
+        if !report.errors.isEmpty && !allowInvalid {
+            Console.err("error: \(report.errors.count) record(s) rejected in \(report.file); fix them or pass --allow-invalid to continue without them")
+            throw ExitCode(1)
+        }
+    }
+
+    static func postings(_ path: String, allowInvalid: Bool) throws -> [Posting] {
+        let report: LoadReport<Posting>
+        do { report = try JSONLines.loadPostings(path: path) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+        try check(report, allowInvalid: allowInvalid)
+        return report.records
+    }
+
+    static func seekers(_ path: String, allowInvalid: Bool) throws -> [Seeker] {
+        let report: LoadReport<Seeker>
+        do { report = try JSONLines.loadSeekers(path: path) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+        try check(report, allowInvalid: allowInvalid)
+        return report.records
+    }
+
+    static func engine(index: String, model: Model) throws -> MatchEngine {
+        do { return try IndexDirectory.load(index, model: model) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    static func asOf(_ s: String?) throws -> Day {
+        do { return try parseAsOf(s) } catch { throw ValidationError("\(error)") }
+    }
+}
+
+// MARK: index
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build an index directory from a postings file.",
+        discussion: "Example: jobmatch index --postings sample/postings.jsonl --out sample/index")
+
+    @Option(help: "Postings, JSON Lines (docs/data-format.md).") var postings: String
+    @Option(help: "Index directory to write (created; its files are replaced).") var out: String
+    @Flag(help: "Exit 0 even when some records were rejected (they are still reported).") var allowInvalid = false
+    @Flag(help: "Print the summary as JSON.") var json = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let model = try Steps.model(modelOptions)
+        let records = try Steps.postings(postings, allowInvalid: allowInvalid)
+        Console.progress("indexing \(records.count) postings…")
+        let engine = MatchEngine(postings: records, model: model)
+        do { try IndexDirectory.write(engine, to: out) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+        Console.progressDone()
+        struct Summary: Encodable { var postings: Int; var open: Int; var vocabulary: Int; var indexBytes: Int; var out: String; var model: String }
+        let s = Summary(postings: engine.postings.count, open: engine.postings.filter(\.isOpen).count,
+                        vocabulary: engine.index.vocabulary.count, indexBytes: engine.index.byteCount, out: out,
+                        model: "\(model.name) \(model.version)")
+        if json { Console.out(Console.json(s)) } else {
+            Console.out("indexed \(s.postings) postings (\(s.open) open), \(s.vocabulary) terms, \(s.indexBytes) bytes → \(out) [model \(s.model)]")
+        }
+    }
+}
+
+// MARK: recommend
+
+struct RecommendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "Best open postings for a seeker (or for every seeker with --all).",
+        discussion: """
+            Postings that break a seeker's stated region, employment type or salary floor, closed
+            postings and postings past their deadline are never recommended (vetoes, not penalties).
+
+            Examples:
+              jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --explain
+              jobmatch recommend --index sample/index --profile '{"id":"x","desiredTitle":"지게차 기사","regions":["경기"]}'
+              jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --all --format trec --top 100 > run.txt
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, trec }
+
+    @Option(help: "Index directory from `jobmatch index`.") var index: String
+    @Option(help: "Seekers, JSON Lines.") var seekers: String?
+    @Option(help: "The seeker id to rank for (from --seekers).") var seeker: String?
+    @Option(help: "An unsaved seeker profile as one JSON object (instead of --seekers/--seeker).") var profile: String?
+    @Flag(help: "Rank for every seeker of --seekers.") var all = false
+    @Option(help: "How many postings to list.") var top = 10
+    @Flag(help: "List each recommendation's reasons (they add up to its score).") var explain = false
+    @Flag(help: "Same as --format json.") var json = false
+    @Option(help: "Output: table, json, or trec (a TREC run: seekerId Q0 postingId rank score tag).") var format: Format = .table
+    @Option(help: "Tag (last column) of TREC output.") var tag = "jobmatch"
+    @Option(help: "Date that deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
+    @Flag(help: "Exit 0 even when some seeker records were rejected.") var allowInvalid = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard top >= 1 && top <= 10_000 else { throw ValidationError("--top must be within 1...10000") }
+        let modes = [seeker != nil, profile != nil, all].filter { $0 }.count
+        guard modes == 1 else { throw ValidationError("give exactly one of --seeker ID, --profile JSON or --all") }
+        if (seeker != nil || all) && seekers == nil { throw ValidationError("--seeker and --all need --seekers FILE") }
+    }
+
+    func run() throws {
+        let day = try Steps.asOf(asOf)
+        let model = try Steps.model(modelOptions)
+        let engine = try Steps.engine(index: index, model: model)
+        var targets: [Seeker]
+        if let profile {
+            switch JSONLines.parseSeeker(json: Array(profile.utf8), source: "--profile") {
+            case .success(let s): targets = [s]
+            case .failure(let e):
+                Console.err("error: \(e)")
+                throw ExitCode(1)
+            }
+        } else {
+            targets = try Steps.seekers(seekers!, allowInvalid: allowInvalid)
+            if let seeker {
+                guard let s = targets.first(where: { $0.id == seeker }) else {
+                    Console.err("error: no seeker with id '\(seeker)' in \(seekers!)")
+                    throw ExitCode(2)
+                }
+                targets = [s]
+            }
+        }
+        let fmt: Format = json ? .json : format
+        var scratch = RankingScratch(documentCount: engine.postings.count)
+        var jsonRows: [SeekerResult] = []
+        for (i, s) in targets.enumerated() {
+            if targets.count > 1 && i % 100 == 0 { Console.progress("ranking seeker \(i + 1)/\(targets.count)…") }
+            let recs = engine.recommend(s, top: top, asOf: day, explain: explain || fmt == .json, scratch: &scratch)
+            switch fmt {
+            case .trec:
+                var lines = ""
+                for r in recs { lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.6f", r.score)) \(tag)\n" }
+                if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.utf8)) }
+            case .json:
+                jsonRows.append(SeekerResult(seekerId: s.id, asOf: day.description,
+                                             recommendations: recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) }))
+            case .table:
+                if targets.count > 1 { Console.out("\n■ \(s.id)") } else { Console.out("구직자 \(s.id) — 추천 공고 상위 \(top)건 (기준일 \(day))") }
+                Console.out(Render.recommendations(recs, engine: engine, explain: explain))
+            }
+        }
+        Console.progressDone()
+        if fmt == .json { Console.out(Console.json(jsonRows.count == 1 && !all ? AnyEncodable(jsonRows[0]) : AnyEncodable(jsonRows))) }
+    }
+}
+
+struct SeekerResult: Encodable {
+    var seekerId: String
+    var asOf: String
+    var recommendations: [RecommendationJSON]
+}
+
+struct AnyEncodable: Encodable {
+    let encodeTo: (any Encoder) throws -> Void
+    init<T: Encodable>(_ v: T) { encodeTo = v.encode }
+    func encode(to encoder: any Encoder) throws { try encodeTo(encoder) }
+}
+
+// MARK: why-not
+
+struct WhyNotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "why-not",
+        abstract: "Why a posting is not among a seeker's recommendations: the veto, or its rank and score gap.",
+        discussion: "Example: jobmatch why-not --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --posting P000123")
+
+    @Option(help: "Index directory.") var index: String
+    @Option(help: "Seekers, JSON Lines.") var seekers: String
+    @Option(help: "Seeker id.") var seeker: String
+    @Option(help: "Posting id.") var posting: String
+    @Option(help: "How many postings the counsellor was shown.") var top = 10
+    @Option(help: "Date deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
+    @Flag(help: "Print the answer as JSON.") var json = false
+    @Flag(help: "Exit 0 even when some seeker records were rejected.") var allowInvalid = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let day = try Steps.asOf(asOf)
+        let model = try Steps.model(modelOptions)
+        let engine = try Steps.engine(index: index, model: model)
+        guard let s = try Steps.seekers(seekers, allowInvalid: allowInvalid).first(where: { $0.id == seeker }) else {
+            Console.err("error: no seeker with id '\(seeker)' in \(seekers)")
+            throw ExitCode(2)
+        }
+        let answer: WhyNot
+        do { answer = try engine.whyNot(s, postingID: posting, top: top, asOf: day) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+        struct Out: Encodable {
+            var seekerId: String, postingId: String, status: String, vetoes: [String]?, rank: Int?, score: Double?, cutoffScore: Double?, gap: Double?, shown: Int, message: String
+        }
+        var o = Out(seekerId: s.id, postingId: posting, status: "", vetoes: nil, rank: nil, score: nil, cutoffScore: nil, gap: nil, shown: top, message: "")
+        switch answer {
+        case .vetoed(let v):
+            o.status = "vetoed"
+            o.vetoes = v.map(\.description)
+            o.message = "추천 제외: " + v.map(\.description).joined(separator: "; ")
+        case .noMatch:
+            o.status = "no-match"
+            o.message = "일치하는 단어도, 희망직종 일치도 없어 추천 후보가 아닙니다."
+        case .ranked(let rank, let score, let cutoff, let shown):
+            o.rank = rank
+            o.score = score
+            o.cutoffScore = cutoff
+            if rank <= shown {
+                o.status = "shown"
+                o.message = "제외되지 않았습니다: \(rank)위로 추천 목록(상위 \(shown)건)에 있습니다 (점수 \(Reason.format(score)))."
+            } else {
+                o.status = "ranked-below"
+                let gap = (cutoff ?? score) - score
+                o.gap = gap
+                o.message = "제외 조건은 없습니다. \(rank)위 (점수 \(Reason.format(score))) — 상위 \(shown)위 마지막 공고(점수 \(Reason.format(cutoff ?? score)))보다 \(Reason.format(gap))점 낮습니다."
+            }
+        }
+        if json { Console.out(Console.json(o)) } else { Console.out("\(s.id) × \(posting): \(o.message)") }
+    }
+}
+
+// MARK: search
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Free-text search over postings, for counsellors' look-ups.",
+        discussion: "Example: jobmatch search --index sample/index \"지게차 물류센터\" --top 5")
+
+    @Option(help: "Index directory.") var index: String
+    @Argument(help: "Words to look for (Korean or English; spacing does not matter).") var text: String
+    @Option(help: "How many postings to list.") var top = 10
+    @Flag(help: "Include closed and expired postings.") var includeClosed = false
+    @Option(help: "Date deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let day = try Steps.asOf(asOf)
+        let model = try Steps.model(modelOptions)
+        let engine = try Steps.engine(index: index, model: model)
+        let recs = engine.search(text, top: top, includeClosed: includeClosed, asOf: day)
+        if json {
+            Console.out(Console.json(recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) }))
+        } else {
+            Console.out(Render.recommendations(recs, engine: engine, explain: true))
+        }
+    }
+}
+
+// MARK: stats
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Counts of an index: postings open/closed, vocabulary, top terms, bytes.",
+        discussion: "Example: jobmatch stats --index sample/index --top-terms 10")
+
+    @Option(help: "Index directory.") var index: String
+    @Option(help: "How many of the most frequent terms to list.") var topTerms = 20
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let model = try Steps.model(modelOptions)
+        let engine = try Steps.engine(index: index, model: model)
+        let idx = engine.index
+        let order = (0..<idx.vocabulary.count).sorted {
+            idx.documentFrequency[$0] > idx.documentFrequency[$1] || (idx.documentFrequency[$0] == idx.documentFrequency[$1] && idx.vocabulary.terms[$0] < idx.vocabulary.terms[$1])
+        }
+        struct TermCount: Encodable { var term: String; var documents: Int }
+        struct Stats: Encodable {
+            var postings: Int, open: Int, closed: Int, vocabulary: Int, postingsEntries: Int, indexBytes: Int, filesBytes: Int
+            var model: String, topTerms: [TermCount]
+        }
+        let open = engine.postings.filter(\.isOpen).count
+        var fileBytes = 0
+        for f in ["index.bin", "postings.jsonl", "index.json"] {
+            fileBytes += ((try? FileManager.default.attributesOfItem(atPath: index + "/" + f))?[.size] as? Int) ?? 0
+        }
+        let s = Stats(postings: engine.postings.count, open: open, closed: engine.postings.count - open,
+                      vocabulary: idx.vocabulary.count, postingsEntries: idx.docs.count, indexBytes: idx.byteCount, filesBytes: fileBytes,
+                      model: "\(model.name) \(model.version)",
+                      topTerms: order.prefix(topTerms).map { TermCount(term: idx.vocabulary.terms[$0], documents: Int(idx.documentFrequency[$0])) })
+        if json { Console.out(Console.json(s)); return }
+        Console.out("""
+            postings     \(s.postings) (open \(s.open), closed \(s.closed))
+            vocabulary   \(s.vocabulary) terms, \(s.postingsEntries) postings-list entries
+            index        \(s.indexBytes) bytes in memory, \(s.filesBytes) bytes on disk
+            model        \(s.model)
+            """)
+        var t = TextTable(headers: ["term", "documents"])
+        t.rightAligned = [1]
+        t.rows = s.topTerms.map { [$0.term, String($0.documents)] }
+        Console.out(t.render())
+    }
+}
+
+// MARK: doctor
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "doctor", abstract: "Show the model and the OpenBLAS runtime (core, config, threads).")
+
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let info = BLAS.runtimeInfo
+        let model = try Steps.model(modelOptions)
+        struct Doctor: Encodable { var model: String; var modelDirectory: String; var openblas: BLASRuntimeInfo; var openblasCoretypeEnv: String? }
+        let d = Doctor(model: "\(model.name) \(model.version)", modelDirectory: model.directory, openblas: info,
+                       openblasCoretypeEnv: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+        if json { Console.out(Console.json(d)); return }
+        Console.out("""
+            model              \(d.model) (\(d.modelDirectory))
+            OpenBLAS core      \(info.coreName)
+            OpenBLAS config    \(info.config)
+            OpenBLAS threads   \(info.threads)
+            OPENBLAS_CORETYPE  \(d.openblasCoretypeEnv ?? "(unset)")
+            """)
+    }
+}

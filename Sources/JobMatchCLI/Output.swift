@@ -1,0 +1,146 @@
+import Foundation
+import JobMatchRanking
+import JobMatchText
+
+/// stdout/stderr helpers. Nothing here prints personal data: records are redacted on load.
+enum Console {
+    static func out(_ s: String) {
+        FileHandle.standardOutput.write(Data((s + "\n").utf8))
+    }
+
+    static func err(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// A progress line on stderr, only when it is a terminal.
+    static func progress(_ s: String) {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + s).utf8))
+    }
+
+    static func progressDone() {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: (try? enc.encode(value)) ?? Data(), as: UTF8.self)
+    }
+
+    static func jsonLine<T: Encodable>(_ value: T) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? enc.encode(value)) ?? Data(), as: UTF8.self)
+    }
+}
+
+/// A table whose columns line up by display width (Korean takes two cells).
+struct TextTable {
+    var headers: [String]
+    var rightAligned: Set<Int> = []
+    var maxWidths: [Int: Int] = [:]
+    var rows: [[String]] = []
+    /// Extra lines printed under a row (reasons).
+    var notes: [Int: [String]] = [:]
+
+    func render() -> String {
+        var widths = headers.map(DisplayWidth.of)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(c)) } }
+        for (i, m) in maxWidths { widths[i] = min(widths[i], m) }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { DisplayWidth.pad($1, to: widths[$0], alignRight: rightAligned.contains($0)) }
+                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var out = [line(headers), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
+        for (i, r) in rows.enumerated() {
+            out.append(line(r))
+            for n in notes[i] ?? [] { out.append("      " + n) }
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// JSON shape of one recommendation.
+struct RecommendationJSON: Encodable {
+    var rank: Int
+    var postingId: String
+    var title: String
+    var company: String?
+    var region: String?
+    var employmentType: String?
+    var salaryMin: Int?
+    var salaryMax: Int?
+    var deadline: String?
+    var score: Double
+    var textScore: Double
+    var fitScore: Double
+    var reasons: [Reason]?
+
+    init(_ r: Recommendation, _ p: Posting, explain: Bool) {
+        rank = r.rank
+        postingId = r.postingID
+        title = p.title
+        company = p.company
+        region = p.region?.description ?? (p.regionNationwide ? "전국" : nil)
+        employmentType = p.employmentTypes.isEmpty ? nil : p.employmentTypes.map(\.korean).joined(separator: " · ")
+        salaryMin = p.salaryMin
+        salaryMax = p.salaryMax
+        deadline = p.deadline?.description
+        score = r.score
+        textScore = r.textScore
+        fitScore = r.fitScore
+        reasons = explain ? r.reasons : nil
+    }
+}
+
+extension Posting {
+    var regionLabel: String { region?.description ?? (regionNationwide ? "전국" : "미기재") }
+    var salaryLabel: String {
+        switch (salaryMin, salaryMax) {
+        case let (lo?, hi?): lo == hi ? "\(lo)만원" : "\(lo)~\(hi)만원"
+        case let (lo?, nil): "\(lo)만원~"
+        case let (nil, hi?): "~\(hi)만원"
+        default: "-"
+        }
+    }
+}
+
+enum Render {
+    static func recommendations(_ recs: [Recommendation], engine: MatchEngine, explain: Bool) -> String {
+        if recs.isEmpty { return "추천할 공고가 없습니다 (no posting matched within the seeker's constraints)." }
+        var t = TextTable(headers: ["순위", "점수", "공고ID", "제목", "회사", "지역", "고용형태", "마감"])
+        t.rightAligned = [0, 1]
+        t.maxWidths = [3: 36, 4: 18, 5: 16]
+        for (i, r) in recs.enumerated() {
+            let p = engine.postings[Int(r.doc)]
+            t.rows.append([
+                String(r.rank), Reason.format(r.score), r.postingID, p.title, p.company ?? "-", p.regionLabel,
+                p.employmentTypes.isEmpty ? "-" : p.employmentTypes.map(\.korean).joined(separator: "·"),
+                p.deadline?.description ?? "-",
+            ])
+            if explain { t.notes[i] = r.reasons.map { "· " + $0.text } }
+        }
+        return t.render()
+    }
+}
+
+/// Parses `--as-of`, defaulting to today's date in Korea (Asia/Seoul).
+func parseAsOf(_ s: String?) throws -> Day {
+    if let s {
+        guard let d = Day.parse(s) else { throw ValidationErrorMessage("--as-of: expected a date YYYY-MM-DD, got '\(s)'") }
+        return d
+    }
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = TimeZone(identifier: "Asia/Seoul") ?? .current
+    let c = cal.dateComponents([.year, .month, .day], from: Date())
+    return Day(year: c.year!, month: c.month!, day: c.day!)!
+}
+
+struct ValidationErrorMessage: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}

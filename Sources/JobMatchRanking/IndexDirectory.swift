@@ -1,0 +1,152 @@
+import Foundation
+import JobMatchIndex
+import JobMatchKernels
+
+/// Interchange-schema JSON for a posting (keys sorted, absent fields omitted).
+struct PostingDTO: Codable {
+    var id: String
+    var title: String
+    var company: String?
+    var description: String?
+    var occupation: String?
+    var region: String?
+    var employmentType: String?
+    var salaryMin: Int?
+    var salaryMax: Int?
+    var experienceMin: Int?
+    var experienceMax: Int?
+    var education: String?
+    var skills: [String]?
+    var certificates: [String]?
+    var deadline: String?
+    var status: String
+    var category: String?
+    var source: String?
+    var url: String?
+
+    init(_ p: Posting) {
+        id = p.id
+        title = p.title
+        company = p.company
+        description = p.description
+        occupation = p.occupation
+        region = p.region?.description ?? (p.regionNationwide ? "전국" : nil)
+        employmentType = p.employmentTypes.isEmpty ? nil : p.employmentTypes.map(\.korean).joined(separator: " · ")
+        salaryMin = p.salaryMin
+        salaryMax = p.salaryMax
+        experienceMin = p.experienceMin
+        experienceMax = p.experienceMax
+        education = p.education?.korean
+        skills = p.skills.isEmpty ? nil : p.skills
+        certificates = p.certificates.isEmpty ? nil : p.certificates
+        deadline = p.deadline?.description
+        status = p.isOpen ? "open" : "closed"
+        category = p.category
+        source = p.source
+        url = p.url
+    }
+}
+
+extension Posting {
+    /// One JSON line in the interchange schema (sorted keys; deterministic).
+    package var jsonLine: String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? enc.encode(PostingDTO(self))) ?? Data(), as: UTF8.self)
+    }
+}
+
+/// An index directory written by `jobmatch index`:
+///
+/// - `postings.jsonl` — the validated, redacted postings in id order (document number = line − 1);
+/// - `index.bin` — the inverted index (``IndexFile``);
+/// - `index.json` — format version, the model it was built with, counts and the SHA-256 of both files.
+///
+/// Loading checks every checksum and that the model is the one the index was built with.
+package enum IndexDirectory {
+    package static let formatVersion = 1
+
+    struct Meta: Codable {
+        var formatVersion: Int
+        var modelName: String
+        var modelVersion: String
+        var modelFingerprint: String
+        var documentCount: Int
+        var openCount: Int
+        var vocabularySize: Int
+        var files: [String: String]
+    }
+
+    /// A fingerprint of the settings that shape the index (analyzer + BM25 + field weights).
+    static func fingerprint(_ model: Model) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let a = (try? enc.encode(model.analyzer)) ?? Data()
+        let b = (try? enc.encode(model.ranking.bm25Parameters)) ?? Data()
+        return SHA256.hex(SHA256.hash([UInt8](a) + [0] + [UInt8](b)))
+    }
+
+    package static func write(_ engine: MatchEngine, to dir: String) throws(JobMatchError) {
+        let fm = FileManager.default
+        do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
+        }
+        var lines = ""
+        for p in engine.postings { lines += p.jsonLine + "\n" }
+        let postingsBytes = Array(lines.utf8)
+        let indexBytes = IndexFile.encode(engine.index)
+        let meta = Meta(
+            formatVersion: formatVersion, modelName: engine.model.name, modelVersion: engine.model.version,
+            modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
+            openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
+            files: ["postings.jsonl": SHA256.hex(SHA256.hash(postingsBytes)), "index.bin": SHA256.hex(SHA256.hash(indexBytes))])
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let metaBytes = [UInt8]((try? enc.encode(meta)) ?? Data()) + [0x0A]
+        for (name, bytes) in [("postings.jsonl", postingsBytes), ("index.bin", indexBytes), ("index.json", metaBytes)] {
+            let path = dir + "/" + name
+            let tmp = path + ".tmp"
+            guard fm.createFile(atPath: tmp, contents: Data(bytes)) else { throw JobMatchError("\(tmp): cannot write (disk full or no permission?)") }
+            do {
+                if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+                try fm.moveItem(atPath: tmp, toPath: path)
+            } catch { throw JobMatchError("\(path): cannot replace (\(error.localizedDescription))") }
+        }
+    }
+
+    package static func load(_ dir: String, model: Model) throws(JobMatchError) -> MatchEngine {
+        let fm = FileManager.default
+        let metaPath = dir + "/index.json"
+        guard let metaData = fm.contents(atPath: metaPath) else {
+            throw JobMatchError("\(metaPath): not found — is '\(dir)' an index directory? Build one with `jobmatch index`")
+        }
+        let meta: Meta
+        do { meta = try JSONDecoder().decode(Meta.self, from: metaData) } catch {
+            throw JobMatchError("\(metaPath): damaged (\(Model.describe(error)))")
+        }
+        guard meta.formatVersion == formatVersion else {
+            throw JobMatchError("\(metaPath): index format \(meta.formatVersion), this build reads \(formatVersion); rebuild with `jobmatch index`")
+        }
+        guard meta.modelFingerprint == fingerprint(model) else {
+            throw JobMatchError("\(dir): built with model \(meta.modelName) \(meta.modelVersion) whose analyzer/BM25 settings differ from model \(model.name) \(model.version) at \(model.directory); rebuild with `jobmatch index`")
+        }
+        var contents: [String: [UInt8]] = [:]
+        for name in ["postings.jsonl", "index.bin"] {
+            let path = dir + "/" + name
+            guard let data = fm.contents(atPath: path) else { throw JobMatchError("\(path): missing") }
+            let bytes = [UInt8](data)
+            guard SHA256.hex(SHA256.hash(bytes)) == meta.files[name] else {
+                throw JobMatchError("\(path): checksum mismatch with index.json; the index is damaged — rebuild with `jobmatch index`")
+            }
+            contents[name] = bytes
+        }
+        let report = JSONLines.parsePostings(contents["postings.jsonl"]!, file: dir + "/postings.jsonl")
+        if let e = report.errors.first { throw JobMatchError("\(e) (the index is damaged — rebuild it)") }
+        let index: InvertedIndex
+        do { index = try IndexFile.decode(contents["index.bin"]!, file: dir + "/index.bin") } catch { throw JobMatchError(error.description) }
+        guard index.documentCount == report.records.count, report.records.count == meta.documentCount else {
+            throw JobMatchError("\(dir): index.bin and postings.jsonl disagree on the number of postings; rebuild")
+        }
+        return MatchEngine(postings: report.records, model: model, index: index)
+    }
+}

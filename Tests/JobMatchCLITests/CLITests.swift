@@ -1,0 +1,161 @@
+import Foundation
+import JobMatchTestSupport
+import JobMatchText
+import Testing
+
+/// Runs the built `jobmatch` executable (built with the tests by `swift build --build-tests`).
+struct CLI {
+    static var binary: String? {
+        var candidates: [String] = []
+        if let exe = CommandLine.arguments.first {
+            let dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
+            candidates += [dir.appendingPathComponent("jobmatch").path, dir.deletingLastPathComponent().appendingPathComponent("jobmatch").path]
+        }
+        candidates.append(Fixtures.repositoryRoot + "/.build/debug/jobmatch")
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static func run(_ args: [String], cwd: String? = nil) throws -> Result {
+        let bin = try #require(binary, "jobmatch executable not found next to the tests")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        var env = ProcessInfo.processInfo.environment
+        env["JOBMATCH_MODEL"] = Fixtures.repositoryRoot + "/Models/default"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+}
+
+func temporaryDirectory(_ name: String) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-\(name)-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite("jobmatch CLI end to end", .serialized)
+struct CLITests {
+    @Test("sample → index → recommend (table, json, trec) → why-not → search → stats")
+    func endToEnd() throws {
+        let dir = try temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var r = try CLI.run(["sample", "--out", dir, "--postings", "400", "--seekers", "20"])
+        #expect(r.status == 0, "\(r.err)")
+        r = try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("indexed 400 postings"))
+
+        let seekerID = try #require(String(decoding: FileManager.default.contents(atPath: dir + "/seekers.jsonl")!, as: UTF8.self)
+            .split(separator: "\n").first.flatMap { line -> String? in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? String
+            })
+        let base = ["--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--as-of", "2026-11-27"]
+        r = try CLI.run(["recommend"] + base + ["--seeker", seekerID, "--explain", "--top", "5"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("순위"))
+        #expect(r.out.contains("· 일치 단어") || r.out.contains("· 희망직종"), "\(r.out)")
+
+        // table columns line up by display width
+        let lines = r.out.split(separator: "\n").map(String.init)
+        if let header = lines.firstIndex(where: { $0.hasPrefix("순위") }) {
+            let rule = lines[header + 1]
+            #expect(rule.allSatisfy { $0 == "─" || $0 == " " })
+        }
+
+        r = try CLI.run(["recommend"] + base + ["--seeker", seekerID, "--json", "--top", "5"])
+        #expect(r.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let recs = try #require(json["recommendations"] as? [[String: Any]])
+        for rec in recs {
+            let score = rec["score"] as! Double
+            let sum = (rec["reasons"] as! [[String: Any]]).map { $0["contribution"] as! Double }.reduce(0, +)
+            #expect(abs(score - sum) <= 1e-4)
+        }
+
+        r = try CLI.run(["recommend"] + base + ["--all", "--format", "trec", "--top", "5", "--tag", "t1"])
+        #expect(r.status == 0)
+        let run = r.out.split(separator: "\n")
+        #expect(!run.isEmpty)
+        for line in run {
+            let cols = line.split(separator: " ")
+            #expect(cols.count == 6 && cols[1] == "Q0" && cols[5] == "t1" && (1...5).contains(Int(cols[3])!))
+        }
+        let again = try CLI.run(["recommend"] + base + ["--all", "--format", "trec", "--top", "5", "--tag", "t1"])
+        #expect(again.out == r.out, "same inputs, same bytes")
+
+        let firstPosting = String(run[0].split(separator: " ")[2])
+        r = try CLI.run(["why-not"] + base + ["--seeker", String(run[0].split(separator: " ")[0]), "--posting", firstPosting])
+        #expect(r.status == 0)
+        #expect(r.out.contains("1위"), "\(r.out)")
+
+        r = try CLI.run(["search", "--index", dir + "/index", "지게차", "--as-of", "2026-11-27", "--json"])
+        #expect(r.status == 0)
+        #expect(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) is [Any])
+
+        r = try CLI.run(["stats", "--index", dir + "/index", "--json"])
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(stats["postings"] as? Int == 400)
+        #expect((stats["vocabulary"] as? Int ?? 0) > 100)
+    }
+
+    @Test("rejected records: named on stderr, exit 1, --allow-invalid exits 0")
+    func invalidInput() throws {
+        let dir = try temporaryDirectory("bad")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/bad.jsonl"
+        try """
+            {"id":"A","title":"지게차 기사","region":"경기"}
+            {"id":"B","title":"x","salaryMin":"많이"}
+            {"id":"A","title":"dup"}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        var r = try CLI.run(["index", "--postings", path, "--out", dir + "/index"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("bad.jsonl:2: field 'salaryMin': expected an integer, got a string"), "\(r.err)")
+        #expect(r.err.contains("bad.jsonl:3: field 'id': duplicate id 'A': already used on line 1"))
+        #expect(r.err.contains("1 loaded, 2 rejected"))
+        r = try CLI.run(["index", "--postings", path, "--out", dir + "/index", "--allow-invalid"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("indexed 1 postings"))
+
+        try "".write(toFile: dir + "/empty.jsonl", atomically: true, encoding: .utf8)
+        r = try CLI.run(["index", "--postings", dir + "/empty.jsonl", "--out", dir + "/i2"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("empty.jsonl: the file is empty"))
+
+        r = try CLI.run(["recommend", "--index", dir + "/nope", "--profile", #"{"id":"x","desiredTitle":"지게차"}"#])
+        #expect(r.status == 2)
+        #expect(r.err.contains("index.json: not found"))
+
+        r = try CLI.run(["recommend", "--index", dir + "/index", "--profile", #"{"id":"x","desiredTitle":"지게차","regions":["경기"]}"#, "--as-of", "2026-11-27"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("A"))
+        r = try CLI.run(["recommend", "--index", dir + "/index", "--profile", #"{"id":"x","regions":"경기"}"#])
+        #expect(r.status == 1)
+        #expect(r.err.contains("field 'regions'"))
+    }
+
+    @Test("--help shows examples for every command")
+    func help() throws {
+        let r = try CLI.run(["--help"])
+        #expect(r.status == 0)
+        for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
+        for c in ["index", "recommend", "why-not", "search", "stats", "sample"] {
+            let h = try CLI.run([c, "--help"])
+            #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import JobMatchIndex
+import JobMatchKernels
+import JobMatchTestSupport
+import JobMatchText
+import Testing
+
+@Suite("Inverted index against the brute-force reference")
+struct InvertedIndexTests {
+    func randomCorpus(_ rng: inout SeededRandom, docs: Int) -> [[[String]]] {
+        let vocab = (0..<40).map { "t\($0)" }
+        return (0..<docs).map { _ in
+            (0..<3).map { f in
+                let len = Int.random(in: 0...(f == 2 ? 30 : 6), using: &rng)
+                return (0..<len).map { _ in vocab[min(Int.random(in: 0..<40, using: &rng), Int.random(in: 0..<40, using: &rng))] }
+            }
+        }
+    }
+
+    @Test("index scores equal the reference on seeded random corpora")
+    func matchesReference() {
+        var rng = SeededRandom(seed: 17)
+        for trial in 0..<30 {
+            let docs = randomCorpus(&rng, docs: Int.random(in: 1...120, using: &rng))
+            let params = BM25Parameters(k1: Double.random(in: 0.5...2, using: &rng), b: Double.random(in: 0...1, using: &rng),
+                                        fieldWeights: [Double.random(in: 0...3, using: &rng), 1.5, 1])
+            var builder = IndexBuilder()
+            for d in docs { builder.add(fields: d) }
+            let index = builder.build(parameters: params)
+            var query: [String: Double] = [:]
+            for _ in 0..<Int.random(in: 1...6, using: &rng) { query["t\(Int.random(in: 0..<45, using: &rng))"] = Double.random(in: 0.1...3, using: &rng) }
+            let weighted = query.compactMap { (t, w) in index.vocabulary.id(of: t).map { WeightedTerm(term: $0, weight: Float(w)) } }
+                .sorted { $0.term < $1.term }
+            var acc = ScoreAccumulator(capacity: 0)
+            index.accumulate(weighted, into: &acc)
+            let ref = ReferenceScorer.scores(documents: docs, query: query, parameters: params)
+            for d in 0..<docs.count {
+                let got = Double(acc.scores[d])
+                #expect(abs(got - ref[d]) <= 1e-4 * max(1, abs(ref[d])), "trial \(trial) doc \(d): \(got) vs \(ref[d])")
+            }
+        }
+    }
+
+    @Test func postingListsAreSortedAndDocumentFrequenciesCount() {
+        var builder = IndexBuilder()
+        builder.add(fields: [["a", "b"], [], ["a"]])
+        builder.add(fields: [[], ["b"], []])
+        builder.add(fields: [["a"], [], []])
+        let index = builder.build(parameters: BM25Parameters())
+        let a = index.vocabulary.id(of: "a")!, b = index.vocabulary.id(of: "b")!
+        #expect(Array(index.postings(a).docs) == [0, 2])
+        #expect(Array(index.postings(b).docs) == [0, 1])
+        #expect(index.documentFrequency[Int(a)] == 2)
+        #expect(index.fieldDocumentFrequency[Int(a) * 3 + 0] == 2)
+        #expect(index.fieldDocumentFrequency[Int(a) * 3 + 2] == 1)
+        #expect(index.impact(term: a, doc: 1) == 0)
+        #expect(index.impact(term: a, doc: 2) > 0)
+    }
+
+    @Test func luceneIDF() {
+        // ln(1 + (N − df + 0.5)/(df + 0.5))
+        #expect(abs(BM25Parameters.idf(documentCount: 10, documentFrequency: 2) - 1.4816045409242156) < 1e-12)
+    }
+}
+
+@Suite("Index file format")
+struct IndexFileTests {
+    func sample() -> InvertedIndex {
+        var builder = IndexBuilder()
+        let a = KoreanAnalyzer()
+        for t in ["물류센터 지게차", "요양보호사 모집", "Java 개발자", "지게차 기사"] { builder.add(fields: [a.terms(t), [], a.terms(t + " 우대")]) }
+        return builder.build(parameters: BM25Parameters())
+    }
+
+    @Test func roundTrip() throws {
+        let index = sample()
+        let bytes = IndexFile.encode(index)
+        #expect(try IndexFile.decode(bytes, file: "x") == index)
+        #expect(IndexFile.encode(index) == bytes, "encoding is deterministic")
+    }
+
+    @Test("every single-byte flip is detected")
+    func corruptionDetected() {
+        let bytes = IndexFile.encode(sample())
+        for i in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) {
+            var damaged = bytes
+            damaged[i] ^= 0x5A
+            #expect(throws: IndexFileError.self) { try IndexFile.decode(damaged, file: "index.bin") }
+        }
+    }
+
+    @Test func truncationAndWrongMagicNamed() {
+        let bytes = IndexFile.encode(sample())
+        for cut in [0, 3, 20, bytes.count / 2, bytes.count - 1] {
+            #expect(throws: IndexFileError.self) { try IndexFile.decode(Array(bytes.prefix(cut)), file: "index.bin") }
+        }
+        var wrong = bytes
+        wrong[0] = UInt8(ascii: "X")
+        do {
+            _ = try IndexFile.decode(wrong, file: "dir/index.bin")
+            Issue.record("accepted a file with the wrong magic")
+        } catch {
+            #expect(error.description.hasPrefix("dir/index.bin:"))
+            #expect(error.description.contains("magic"))
+        }
+    }
+}

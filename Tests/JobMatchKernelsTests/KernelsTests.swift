@@ -1,0 +1,125 @@
+import JobMatchKernels
+import JobMatchTestSupport
+import Testing
+
+@Suite("BLAS wrappers against scalar references")
+struct BLASTests {
+    func randomMatrix(_ r: Int, _ c: Int, _ rng: inout SeededRandom) -> DenseMatrix {
+        DenseMatrix(rows: r, cols: c, storage: (0..<(r * c)).map { _ in Float.random(in: -1...1, using: &rng) })
+    }
+
+    func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 1e-4 * max(1, abs(b)) }
+
+    @Test("dot on odd lengths", arguments: [1, 2])
+    func dot(threads: Int) {
+        BLAS.setThreads(threads)
+        var rng = SeededRandom(seed: 7)
+        for n in [0, 1, 3, 17, 1001] {
+            let x = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+            let y = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+            #expect(close(BLAS.dot(x, y), ScalarReference.dot(x, y)), "n=\(n)")
+        }
+    }
+
+    @Test("gemv on odd shapes", arguments: [1, 2])
+    func gemv(threads: Int) {
+        BLAS.setThreads(threads)
+        var rng = SeededRandom(seed: 11)
+        for (r, c) in [(1, 1), (3, 7), (130, 33), (0, 5)] {
+            let a = randomMatrix(r, c, &rng)
+            let x = (0..<c).map { _ in Float.random(in: -1...1, using: &rng) }
+            var y: [Float] = []
+            BLAS.gemv(a, x, into: &y)
+            let ref = ScalarReference.gemv(a, x)
+            #expect(y.count == ref.count)
+            for i in 0..<ref.count { #expect(close(y[i], ref[i]), "(\(r)x\(c)) row \(i)") }
+        }
+    }
+
+    @Test("gemm A·Bᵀ on odd shapes", arguments: [1, 2])
+    func gemm(threads: Int) {
+        BLAS.setThreads(threads)
+        var rng = SeededRandom(seed: 13)
+        for (m, n, k) in [(1, 1, 1), (257, 131, 19), (5, 64, 3), (33, 1, 70)] {
+            let a = randomMatrix(m, k, &rng), b = randomMatrix(n, k, &rng)
+            let c = BLAS.gemmABt(a, b), ref = ScalarReference.gemmABt(a, b)
+            #expect(c.rows == m && c.cols == n)
+            var worst: Float = 0
+            for i in 0..<c.storage.count { worst = max(worst, abs(c.storage[i] - ref.storage[i]) / max(1, abs(ref.storage[i]))) }
+            #expect(worst <= 1e-4, "\(m)x\(n)x\(k): relative error \(worst)")
+        }
+        BLAS.setThreads(1)
+    }
+
+    @Test func runtimeInfoNamesACore() {
+        let info = BLAS.runtimeInfo
+        #expect(!info.coreName.isEmpty)
+        #expect(info.threads >= 1)
+    }
+}
+
+@Suite("Top-k selection")
+struct TopKTests {
+    @Test("equals a full sort with ties broken by id")
+    func matchesFullSort() {
+        var rng = SeededRandom(seed: 3)
+        for trial in 0..<200 {
+            let n = Int.random(in: 0...300, using: &rng)
+            let k = Int.random(in: 0...40, using: &rng)
+            // few distinct scores → many ties
+            let entries = (0..<n).map { TopK.Entry(score: Float(Int.random(in: 0...9, using: &rng)) / 4, id: UInt32($0)) }.shuffled(using: &rng)
+            var top = TopK(k: 1)
+            top.reset(k: k)
+            for e in entries { top.insert(score: e.score, id: e.id) }
+            let expected = entries.sorted { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }.prefix(k)
+            #expect(top.sorted() == Array(expected), "trial \(trial)")
+        }
+    }
+
+    @Test func wouldEnterAgreesWithInsert() {
+        var top = TopK(k: 2)
+        top.insert(score: 1, id: 5)
+        top.insert(score: 2, id: 6)
+        #expect(top.wouldEnter(score: 1, id: 4))  // same score, smaller id ranks higher
+        #expect(!top.wouldEnter(score: 1, id: 7))
+        #expect(!top.wouldEnter(score: 0.5, id: 0))
+    }
+}
+
+@Suite("Score accumulator")
+struct ScoreAccumulatorTests {
+    @Test func accumulatesAndResetsOnlyTouched() {
+        var acc = ScoreAccumulator(capacity: 5)
+        acc.accumulate(docs: [1, 3], impacts: [2, 4], weight: 0.5)
+        acc.accumulate(docs: [3, 4], impacts: [1, 1], weight: 2)
+        #expect(acc.scores == [0, 1, 0, 4, 2])
+        #expect(acc.touched.sorted() == [1, 3, 4])
+        acc.reset(capacity: 5)
+        #expect(acc.scores == [0, 0, 0, 0, 0])
+        #expect(acc.touched.isEmpty)
+        acc.reset(capacity: 7)
+        #expect(acc.capacity == 7)
+    }
+}
+
+@Suite("SHA-256")
+struct SHA256Tests {
+    @Test("FIPS 180 test vectors")
+    func vectors() {
+        #expect(SHA256.hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex(SHA256.hash([UInt8](repeating: 0x61, count: 1_000_000)))
+            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func incrementalEqualsOneShot() {
+        let bytes = (0..<1000).map { UInt8($0 % 251) }
+        var s = SHA256()
+        s.update(Array(bytes[0..<3]))
+        s.update(Array(bytes[3..<130]))
+        s.update(Array(bytes[130...]))
+        #expect(s.finalize() == SHA256.hash(bytes))
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import JobMatchIndex
+import JobMatchRanking
+import JobMatchSample
+import JobMatchText
+import JobMatchTestSupport
+import Testing
+
+let asOf = Day.parse("2026-11-27")!
+
+func fixtureEngine(_ model: Model = Fixtures.model()) -> (MatchEngine, [Seeker]) {
+    (MatchEngine(postings: Fixtures.postings(Fixtures.postingLines).records, model: model), Fixtures.seekers(Fixtures.seekerLines).records)
+}
+
+@Suite("Hard constraints are vetoes")
+struct ConstraintTests {
+    @Test("the forklift seeker in 경기 sees no posting outside 경기, closed, expired, of another type or below the salary floor")
+    func forkliftSeeker() {
+        let (engine, seekers) = fixtureEngine()
+        let recs = engine.recommend(seekers[0], top: 10, asOf: asOf, explain: true)
+        let ids = recs.map(\.postingID)
+        #expect(ids.contains("P01"))
+        #expect(ids.contains("P07"), "no region/type stated: included with flags under the include policy")
+        for vetoed in ["P02", "P03", "P05", "P06", "P08"] { #expect(!ids.contains(vetoed), "\(vetoed) must be vetoed") }
+        let p07 = recs.first { $0.postingID == "P07" }!
+        #expect(p07.reasons.contains { $0.kind == .unstated && $0.label.contains("근무지역 미기재") })
+        #expect(p07.reasons.contains { $0.kind == .unstated && $0.label.contains("고용형태") })
+        #expect(p07.reasons.contains { $0.kind == .unstated && $0.label.contains("급여") })
+    }
+
+    @Test("exclude policy drops postings that do not state a constrained field")
+    func excludePolicy() {
+        let (engine, seekers) = fixtureEngine(Fixtures.model(unstated: .exclude))
+        let ids = engine.recommend(seekers[0], top: 10, asOf: asOf).map(\.postingID)
+        #expect(ids == ["P01"])
+    }
+
+    @Test func districtRegions() {
+        let (engine, seekers) = fixtureEngine()
+        let ids = Set(engine.recommend(seekers[2], top: 10, asOf: asOf).map(\.postingID))
+        #expect(ids.isSuperset(of: ["P02", "P08"]))
+        #expect(ids.isDisjoint(with: ["P01", "P04", "P05", "P06"]))
+    }
+
+    @Test("why-not names the veto, or the rank and the gap")
+    func whyNot() throws {
+        let (engine, seekers) = fixtureEngine()
+        #expect(try engine.whyNot(seekers[0], postingID: "P02", top: 10, asOf: asOf)
+            == .vetoed([.outsideRegion(posting: "서울 송파구", accepted: ["경기"]), .salaryBelowFloor(postingMax: 2800, floor: 3000)]))
+        #expect(try engine.whyNot(seekers[0], postingID: "P05", top: 10, asOf: asOf) == .vetoed([.closed]))
+        #expect(try engine.whyNot(seekers[0], postingID: "P06", top: 10, asOf: asOf) == .vetoed([.deadlinePassed(deadline: "2025-01-01", asOf: "2026-11-27")]))
+        guard case .ranked(let rank, _, _, _) = try engine.whyNot(seekers[0], postingID: "P01", top: 10, asOf: asOf) else {
+            Issue.record("P01 should be ranked")
+            return
+        }
+        #expect(rank == 1)
+        guard case .ranked(let r2, let s2, let cutoff, _) = try engine.whyNot(seekers[0], postingID: "P07", top: 1, asOf: asOf) else {
+            Issue.record("P07 should be ranked")
+            return
+        }
+        #expect(r2 == 2 && cutoff != nil && cutoff! > s2)
+        #expect(throws: JobMatchError.self) { try engine.whyNot(seekers[0], postingID: "NOPE", top: 10, asOf: asOf) }
+    }
+
+    @Test("the ranking loop's fast check equals the listed vetoes (seeded random seekers over sample postings)")
+    func fastCheckEqualsVetoes() {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 3, postings: 600, seekers: 5))
+        let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "sample").records + Fixtures.postings(Fixtures.postingLines).records
+        for policy in [UnstatedPolicy.include, .exclude] {
+            let engine = MatchEngine(postings: postings, model: Fixtures.model(unstated: policy))
+            var rng = SeededRandom(seed: 77)
+            let regions = ["서울", "경기", "경기 성남시", "부산 해운대구", "서울 송파구", "제주", "경기 이천시"]
+            let types = ["정규직", "계약직", "시간제", "인턴"]
+            for i in 0..<60 {
+                var s = Seeker(id: "R\(i)")
+                s.desiredTitle = "지게차"
+                s.regions = regions.shuffled(using: &rng).prefix(Int.random(in: 0...2, using: &rng)).map { Region.parse($0)! }
+                s.employmentTypes = types.shuffled(using: &rng).prefix(Int.random(in: 0...2, using: &rng)).compactMap { EmploymentType.parseList($0).types.first }
+                s.salaryFloor = Bool.random(using: &rng) ? Int.random(in: 2000...5000, using: &rng) : nil
+                let day = Day(year: 2026, month: Int.random(in: 1...12, using: &rng), day: 1)!
+                for d in 0..<engine.postings.count {
+                    #expect(engine.passesConstraints(s, doc: d, asOf: day) == engine.vetoes(seeker: s, doc: d, asOf: day).isEmpty,
+                            "\(s.id) × \(engine.postings[d].id)")
+                }
+            }
+        }
+    }
+}
+
+@Suite("Scores, reasons and determinism")
+struct RankingTests {
+    @Test("reasons name the posting's words and the structured fit")
+    func readableReasons() {
+        let (engine, seekers) = fixtureEngine()
+        let top = engine.recommend(seekers[0], top: 3, asOf: asOf, explain: true)
+        #expect(top.first?.postingID == "P01")
+        let labels = top.first!.reasons.map(\.label)
+        #expect(labels.contains { $0.contains("'지게차") }, "\(labels)")
+        #expect(labels.contains { $0.hasPrefix("희망직종 일치 (8731 지게차 운전원)") }, "\(labels)")
+        #expect(labels.contains { $0.hasPrefix("경력 조건 충족 (경력 2년, 요구 1~5년)") }, "\(labels)")
+        #expect(labels.contains { $0.hasPrefix("학력 조건 충족 (고졸 이상)") }, "\(labels)")
+        // 물류센터 is shown as the posting wrote it, not as bigrams
+        #expect(labels.contains { $0 == "일치 단어 '물류센터'" } || labels.contains { $0.contains("물류") }, "\(labels)")
+    }
+
+    @Test("reasons add up to the score (sample data, every seeker)")
+    func reasonsSumToScore() {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 9, postings: 800, seekers: 60))
+        let engine = MatchEngine(postings: JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records, model: Fixtures.model())
+        let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
+        var checked = 0
+        for s in seekers {
+            for r in engine.recommend(s, top: 10, asOf: asOf, explain: true) {
+                let sum = r.reasons.map(\.contribution).reduce(0, +)
+                #expect(abs(sum - r.score) <= 1e-4, "\(s.id) × \(r.postingID): reasons \(sum) vs score \(r.score)")
+                #expect(abs(r.textScore + r.fitScore - r.score) <= 1e-4)
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    @Test("same inputs give the same bytes, whatever the input order")
+    func determinism() {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 4, postings: 500, seekers: 30))
+        let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
+        var rng = SeededRandom(seed: 1)
+        let a = MatchEngine(postings: postings, model: Fixtures.model())
+        let b = MatchEngine(postings: postings.shuffled(using: &rng), model: Fixtures.model())
+        for s in JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records {
+            let ra = a.recommend(s, top: 20, asOf: asOf, explain: true)
+            let rb = b.recommend(s, top: 20, asOf: asOf, explain: true)
+            #expect(ra == rb)
+            // ties are broken by posting id
+            for (x, y) in zip(ra, ra.dropFirst()) where x.score == y.score { #expect(x.postingID < y.postingID) }
+        }
+    }
+
+    @Test("structured fit alone can recommend (desired occupation, no words)")
+    func occupationOnly() {
+        let (engine, _) = fixtureEngine()
+        var s = Seeker(id: "X")
+        s.desiredOccupations = ["8731"]
+        s.regions = [Region(sido: "경기")]
+        let recs = engine.recommend(s, top: 10, asOf: asOf, explain: true)
+        #expect(recs.map(\.postingID) == ["P01", "P07"])
+        #expect(recs[0].reasons.map(\.kind) == [.occupationExact])
+    }
+
+    @Test("search finds open postings by words; closed ones only on request")
+    func search() {
+        let (engine, _) = fixtureEngine()
+        let ids = engine.search("지게차", top: 20, includeClosed: false, asOf: asOf).map(\.postingID)
+        #expect(Set(ids) == ["P01", "P02", "P07", "P08"])
+        let all = engine.search("지게차", top: 20, includeClosed: true, asOf: asOf).map(\.postingID)
+        #expect(Set(all) == ["P01", "P02", "P05", "P06", "P07", "P08"])
+        #expect(engine.search("java 백엔드", top: 5, includeClosed: false, asOf: asOf).first?.postingID == "P04")
+    }
+
+    @Test("canary personal data never reaches the vocabulary, the index files or any output")
+    func piiCanaries() throws {
+        let lines = [
+            #"{"id":"C1","title":"지게차 기사 010-4826-7391","description":"담당자 kim.canary@mailhost.example / 주민 770412-1859263 / (031) 492-8163","skills":["지게차 010 4826 7391"]}"#,
+        ]
+        let report = Fixtures.postings(lines)
+        let engine = MatchEngine(postings: report.records, model: Fixtures.model())
+        var seeker = Seeker(id: "S")
+        seeker.desiredTitle = "지게차 4826 7391 canary"
+        let canaries = ["4826", "7391", "1859263", "770412", "492", "8163", "canary@", "mailhost"]
+        let vocabulary = engine.index.vocabulary.terms.joined(separator: " ")
+        let recs = engine.recommend(seeker, top: 5, asOf: asOf, explain: true)
+        let outputs = recs.flatMap(\.reasons).map(\.text).joined() + engine.postings.map(\.jsonLine).joined()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-canary-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try IndexDirectory.write(engine, to: dir)
+        var files = ""
+        for f in ["index.bin", "postings.jsonl", "index.json"] { files += String(decoding: FileManager.default.contents(atPath: dir + "/" + f)!, as: UTF8.self) }
+        for c in canaries {
+            #expect(!vocabulary.contains(c), "\(c) in vocabulary")
+            #expect(!outputs.contains(c), "\(c) in outputs")
+            #expect(!files.contains(c), "\(c) in index files")
+        }
+        #expect(report.redactions == 5)
+    }
+}
+
+@Suite("Models and index directories")
+struct ModelTests {
+    func copyModel() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-model-\(UUID().uuidString)").path
+        try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot + "/Models/default", toPath: dir)
+        return dir
+    }
+
+    @Test func defaultModelLoadsAndIsDocumented() throws {
+        let m = try Fixtures.defaultModel()
+        #expect(m.name == "default")
+        #expect(m.occupations.name("8731") != nil)
+        #expect(m.analyzer.ngramSizes.contains(2))
+        #expect(FileManager.default.fileExists(atPath: Fixtures.repositoryRoot + "/Models/README.md"))
+    }
+
+    @Test("a file whose checksum differs is refused, naming the file")
+    func tamperedModelRefused() throws {
+        let dir = try copyModel()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/ranking.json"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"k1\": 1.2", with: "\"k1\": 1.9")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try Model.load(directory: dir)
+            Issue.record("tampered model accepted")
+        } catch {
+            #expect(error.message.contains("ranking.json"))
+            #expect(error.message.contains("checksum mismatch"))
+        }
+        try FileManager.default.removeItem(atPath: dir + "/manifest.json")
+        #expect(throws: JobMatchError.self) { try Model.load(directory: dir) }
+    }
+
+    @Test("index directory round trip, damage and model mismatch")
+    func indexDirectory() throws {
+        let (engine, seekers) = fixtureEngine()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-index-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try IndexDirectory.write(engine, to: dir)
+        let loaded = try IndexDirectory.load(dir, model: Fixtures.model())
+        #expect(loaded.index == engine.index)
+        for s in seekers { #expect(loaded.recommend(s, top: 5, asOf: asOf, explain: true) == engine.recommend(s, top: 5, asOf: asOf, explain: true)) }
+        #expect(throws: JobMatchError.self) { try IndexDirectory.load(dir, model: Fixtures.model(ngramSizes: [2, 3])) }
+        var bytes = [UInt8](FileManager.default.contents(atPath: dir + "/postings.jsonl")!)
+        bytes[10] ^= 1
+        #expect(FileManager.default.createFile(atPath: dir + "/postings.jsonl", contents: Data(bytes)))
+        do {
+            _ = try IndexDirectory.load(dir, model: Fixtures.model())
+            Issue.record("damaged index accepted")
+        } catch {
+            #expect(error.message.contains("postings.jsonl"))
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import JobMatchRanking
+import JobMatchTestSupport
+import Testing
+
+@Suite("JSON Lines validation")
+struct LoadingTests {
+    func postings(_ text: String) -> LoadReport<Posting> { JSONLines.parsePostings(Array(text.utf8), file: "p.jsonl") }
+
+    @Test func fixturesLoadCleanly() {
+        let p = Fixtures.postings(Fixtures.postingLines)
+        #expect(p.errors.isEmpty, "\(p.errors)")
+        #expect(p.records.count == Fixtures.postingLines.count)
+        let s = Fixtures.seekers(Fixtures.seekerLines)
+        #expect(s.errors.isEmpty, "\(s.errors)")
+        #expect(s.records.count == 3)
+        #expect(s.records[0].regions == [Region(sido: "경기")])
+        #expect(s.records[0].employmentTypes == [.regular, .contract])
+    }
+
+    @Test("each bad line is reported with line and field; good lines still load")
+    func rejectionsNameLineAndField() {
+        let text = """
+            {"id":"A","title":"지게차 기사"}
+            {"id":"B","title":"x","salaryMin":"3000"}
+            {"id":"C"}
+            {"id":"D","title":"x","employmentType":"월급쟁이"}
+            {"id":"E","title":"x","region":"화성 동탄"}
+            {"id":"F","title":"x","salaryMin":4000,"salaryMax":3000}
+            [1,2]
+            {"id":"A","title":"again"}
+            {"id":"G","title":"x","deadline":"2026-02-30"}
+            {"id":"H","title":"x","skills":["a",3]}
+            {"id":"I","title":"x","status":"paused"}
+            {"id":"J K","title":"x"}
+            {"id":"L","title":"ok","unknownField":{"nested":true},"employmentType":"full-time","education":"university"}
+            {"id":"M","title":"x","experienceMin":1.5}
+            {"id":"N","title":"x
+            """
+        let r = postings(text)
+        #expect(r.records.map(\.id) == ["A", "L"])
+        #expect(r.records[1].employmentTypes == [.regular])
+        #expect(r.records[1].education == .university)
+        let got = r.errors.map { "\($0.line)|\($0.field ?? "-")" }
+        #expect(got == ["2|salaryMin", "3|title", "4|employmentType", "5|region", "6|salaryMax", "7|-", "8|id", "9|deadline", "10|skills[1]", "11|status", "12|id", "14|experienceMin", "15|-"])
+        #expect(r.errors[0].description == "p.jsonl:2: field 'salaryMin': expected an integer, got a string")
+        #expect(r.errors[6].reason.contains("already used on line 1"), "duplicate names both lines")
+        #expect(r.errors.last!.reason.contains("truncated"))
+    }
+
+    @Test func malformedUTF8IsRejectedOthersLoad() {
+        var bytes = Array(#"{"id":"A","title":"ok"}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id":"B","title":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id":"C","title":"ok"}"#.utf8)
+        let r = JSONLines.parsePostings(bytes, file: "bad.jsonl")
+        #expect(r.records.map(\.id) == ["A", "C"])
+        #expect(r.errors.count == 1)
+        #expect(r.errors.first?.line == 2)
+        #expect(r.errors.first?.reason.contains("malformed UTF-8") == true)
+    }
+
+    @Test("a 50 MB single line is refused by size, without parsing")
+    func hugeLine() {
+        var bytes = Array(#"{"id":"A","title":"ok"}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id":"B","title":"x","description":""#.utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "a"), count: 50 * 1024 * 1024)
+        bytes += Array(#""}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id":"C","title":"ok"}"#.utf8)
+        let r = JSONLines.parsePostings(bytes, file: "big.jsonl")
+        #expect(r.records.map(\.id) == ["A", "C"])
+        #expect(r.errors.first?.line == 2)
+        #expect(r.errors.first?.reason.contains("bytes") == true)
+    }
+
+    @Test func blankLinesBOMAndCRLF() {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"id\":\"A\",\"title\":\"x\"}\r\n\r\n   \n{\"id\":\"B\",\"title\":\"y\"}\r\n".utf8)
+        let r = JSONLines.parsePostings(bytes, file: "crlf.jsonl")
+        #expect(r.records.map(\.id) == ["A", "B"])
+        #expect(r.lines == [1, 4])
+        #expect(r.errors.isEmpty)
+    }
+
+    @Test func emptyAndMissingFilesAreClearErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("empty.jsonl").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data("\n \n".utf8)))
+        #expect(throws: JobMatchError("\(empty): the file is empty (no records)")) { try JSONLines.loadPostings(path: empty) }
+        #expect(throws: JobMatchError("\(dir.path)/nope.jsonl: no such file")) { try JSONLines.loadPostings(path: dir.path + "/nope.jsonl") }
+    }
+
+    @Test("seekers: constraints parsed; resident-number ids refused without echoing them")
+    func seekerValidation() {
+        let r = JSONLines.parseSeekers(Array("""
+            {"id":"S1","desiredTitle":"요양보호사","regions":["서울특별시 강남구","경기도"],"employmentTypes":["정규직 · 계약직","part-time"]}
+            {"id":"900101-1234567","desiredTitle":"x"}
+            {"id":"S3"}
+            {"id":"S4","desiredTitle":"x","regions":["전국"]}
+            {"id":"S5","desiredTitle":"x","desiredOccupations":["87 31"]}
+            """.utf8), file: "s.jsonl")
+        #expect(r.records.map(\.id) == ["S1", "S4"])
+        #expect(r.records[0].regions == [Region(sido: "서울", districts: ["강남구"]), Region(sido: "경기")])
+        #expect(r.records[0].employmentTypes == [.regular, .contract, .partTime])
+        #expect(r.records[1].regionsNationwide)
+        #expect(r.errors.map(\.line) == [2, 3, 5])
+        #expect(r.errors[0].field == "id")
+        #expect(!r.errors[0].description.contains("1234567"))
+    }
+
+    @Test("personal data in free text is redacted on load and counted")
+    func redactionOnLoad() {
+        let r = postings(#"{"id":"A","title":"상담원 모집 (문의 010-2222-3333)","description":"이메일 hr.team@company.example 또는 02-555-6666"}"#)
+        #expect(r.records.first?.title == "상담원 모집 (문의 ***)")
+        #expect(r.records.first?.description == "이메일 *** 또는 ***")
+        #expect(r.redactions == 3)
+        #expect(!r.summary.contains("3333"))
+    }
+}
+
+@Suite("Regions and dates")
+struct RegionTests {
+    @Test func admission() {
+        let seoul = Region.parse("서울")!, seongnam = Region.parse("경기 성남시")!
+        #expect(seoul.admits(Region.parse("서울 강남구")!) == .admitted)
+        #expect(seoul.admits(Region.parse("서울특별시")!) == .admitted)
+        #expect(seoul.admits(Region.parse("경기 성남시")!) == .outside)
+        #expect(seongnam.admits(Region.parse("경기도 성남시 분당구")!) == .admitted)
+        #expect(seongnam.admits(Region.parse("경기 수원시")!) == .outside)
+        #expect(seongnam.admits(Region.parse("경기")!) == .unstatedDistrict)
+        #expect(Region.parse("화성") == nil)
+    }
+
+    @Test func days() {
+        #expect(Day.parse("2026-02-29") == nil)
+        #expect(Day.parse("2028-02-29") != nil)
+        #expect(Day.parse("2026-1-01") == nil)
+        #expect(Day.parse("2026-12-31")! < Day.parse("2027-01-01")!)
+        #expect(Day.parse("2026-12-31")!.adding(days: 1) == Day.parse("2027-01-01")!)
+        #expect(Day.parse("2026-11-27")!.description == "2026-11-27")
+    }
+}

@@ -1,0 +1,53 @@
+import JobMatchText
+import Testing
+
+@Suite("Personal data redaction")
+struct RedactorTests {
+    @Test("phones, resident numbers and e-mail are masked", arguments: [
+        ("연락처 010-1234-5678 입니다", "연락처 *** 입니다"),
+        ("01012345678", "***"),
+        ("010 1234 5678로 연락", "***로 연락"),
+        ("010.1234.5678", "***"),
+        ("전화 (02) 345-6789", "전화 ***"),
+        ("02-345-6789", "***"),
+        ("031-123-4567 / 055)234-5678", "*** / ***"),
+        ("+82 10-1234-5678", "***"),
+        ("주민번호 900101-1234567", "주민번호 ***"),
+        ("9001011234567", "***"),
+        ("900101 1234567", "***"),
+        ("900101-1******", "***"),
+        ("메일 hong.gildong@example.co.kr 로", "메일 *** 로"),
+        ("ＦＵＬＬ ０１０－１２３４－５６７８", "ＦＵＬＬ ***"),
+    ])
+    func masked(input: String, expected: String) {
+        let r = PersonalDataRedactor.redact(input)
+        #expect(r.text == expected)
+        #expect(!r.redactions.isEmpty)
+    }
+
+    @Test("ordinary numbers are kept", arguments: [
+        "마감 2026-11-27", "연봉 3,000만원", "주 5일 근무, 2교대", "1588-1234 대표번호", "경력 3~5년", "ISO 9001 인증", "사업자 123-45-67890",
+    ])
+    func kept(input: String) {
+        let r = PersonalDataRedactor.redact(input)
+        #expect(r.text == input)
+        #expect(r.redactions.isEmpty)
+    }
+
+    @Test func residentNumberShapedId() {
+        #expect(PersonalDataRedactor.looksLikeResidentNumber("900101-1234567"))
+        #expect(!PersonalDataRedactor.looksLikeResidentNumber("S00001"))
+    }
+
+    @Test("no digit of a canary survives analysis")
+    func canaryDigitsNeverReachTerms() {
+        let a = KoreanAnalyzer()
+        let text = "문의 010-9876-5432 또는 hong9876@mail.example.com, 주민 851231-2345678"
+        let redacted = PersonalDataRedactor.redact(text).text
+        let terms = a.terms(redacted)
+        for canary in ["9876", "5432", "851231", "2345678", "hong", "mail", "example"] {
+            #expect(!terms.contains { $0.contains(canary) }, "\(canary) in \(terms)")
+            #expect(!redacted.contains(canary))
+        }
+    }
+}
