@@ -214,6 +214,9 @@ class Bm25sFields:
         and the worst relative deviation seen."""
         np = self.np
         lines, worst = [], 0.0
+        for f in FIELDS:
+            if f not in self.retrievers:
+                lines.append(f"  {f:<11} empty in every posting: no bm25s index, contributes 0")
         for f, r in self.retrievers.items():
             s = r.scores
             if s["num_docs"] != own.n:
@@ -335,6 +338,15 @@ def run_check(args):
             if low or missed:
                 topk_bad.append((seeker, k, kth, low[:3], missed[:3]))
 
+    no_rows = [q for q in queries if q not in by_seeker]
+    if no_rows:
+        empty = sum(1 for q in no_rows if not queries[q])
+        print(f"note: {len(no_rows)} exported seekers have no scores.jsonl rows "
+              f"({empty} of them have no index term at all, e.g. {no_rows[0]})")
+        for q in no_rows:
+            if queries[q] and any(v > 0 for v in own.all_scores(queries[q])):
+                problems.append(f"seeker {q} has no scores.jsonl rows but positive reference scores")
+                break
     if not pairs:
         print("error: scores.jsonl is empty -- nothing to compare", file=sys.stderr)
         return 2

@@ -164,7 +164,7 @@ struct RecommendCommand: ParsableCommand {
             switch fmt {
             case .trec:
                 var lines = ""
-                for r in recs { lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.6f", r.score)) \(tag)\n" }
+                for r in recs { lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n" }
                 if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.utf8)) }
             case .json:
                 jsonRows.append(SeekerResult(seekerId: s.id, asOf: day.description,

@@ -17,6 +17,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Number of seekers.") var seekers = 200
     @Option(help: "Random seed (same seed, same bytes).") var seed: UInt64 = 42
     @Option(help: "Date deadlines are spread around, YYYY-MM-DD.") var asOf = "2026-11-27"
+    @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
         guard (1...2_000_000).contains(postings) else { throw ValidationError("--postings must be within 1...2000000") }
@@ -26,6 +27,11 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let files = try SampleFiles.write(SampleConfiguration(seed: seed, postings: postings, seekers: seekers, asOf: asOf), to: out)
+        struct Summary: Encodable { var postings: Int; var seekers: Int; var judgments: Int; var out: String; var seed: UInt64 }
+        if json {
+            Console.out(Console.json(Summary(postings: postings, seekers: seekers, judgments: files.judgments, out: out, seed: seed)))
+            return
+        }
         Console.out("wrote \(postings) postings, \(seekers) seekers and \(files.judgments) judgments to \(out)/ (postings.jsonl, seekers.jsonl, qrels.txt)")
     }
 }
@@ -60,6 +66,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "How many seekers to show.") var seekersShown = 3
     @Option(help: "Recommendations per seeker.") var top = 5
     @Option(help: "Date deadlines are checked against (fixed so the demo is reproducible).") var asOf = "2026-11-27"
+    @Flag(help: "Print the recommendations as JSON instead of tables.") var json = false
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
@@ -74,9 +81,18 @@ struct DemoCommand: ParsableCommand {
             Console.err("error: \(error)")
             throw ExitCode(2)
         }
+        var scratch = RankingScratch(documentCount: engine.postings.count)
+        if json {
+            let rows = seekers.prefix(seekersShown).map { s in
+                SeekerResult(seekerId: s.id, asOf: day.description,
+                             recommendations: engine.recommend(s, top: top, asOf: day, explain: true, scratch: &scratch)
+                                 .map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) })
+            }
+            Console.out(Console.json(rows))
+            return
+        }
         Console.out("JobMatch 데모 — 생성한 표본 공고 \(postings.count)건 (\(engine.postings.filter(\.isOpen).count)건 진행 중), 구직자 \(seekers.count)명, 모델 \(model.name) \(model.version), 기준일 \(day)")
         Console.out("index: \(out)/index (\(engine.index.vocabulary.count) terms)\n")
-        var scratch = RankingScratch(documentCount: engine.postings.count)
         for s in seekers.prefix(seekersShown) {
             var facts: [String] = []
             if let t = s.desiredTitle { facts.append("희망 '\(t)'") }

@@ -209,11 +209,12 @@ extension MatchEngine {
             // still counts, so the reasons always add up.
             let missed = contribution.filter { !assigned.contains($0.key) }.map(\.value).reduce(0, +)
             groups.sort { $0.value > $1.value || ($0.value == $1.value && $0.order < $1.order) }
-            let maxTerms = model.ranking.maxReasonTerms
-            for g in groups.prefix(maxTerms) {
+            // Words worth naming: the strongest few; the rest (and crumbs under 0.005) fold into one line.
+            let shown = groups.filter { $0.value >= 0.005 }.prefix(model.ranking.maxReasonTerms)
+            for g in shown {
                 out.append(Reason(kind: .matchedWord, label: "일치 단어 '\(g.words)'", words: g.words, contribution: g.value))
             }
-            let rest = groups.dropFirst(maxTerms)
+            let rest = groups.dropFirst(shown.count)
             if !rest.isEmpty || missed > 0 {
                 let v = rest.map(\.value).reduce(0, +) + missed
                 out.append(Reason(kind: .otherWords, label: "그 밖의 일치 단어 \(rest.count)개", contribution: v))
@@ -250,35 +251,49 @@ extension MatchEngine {
         return out
     }
 
-    /// Spans of the posting's own text made of matched terms (overlapping n-grams merge, so
-    /// `물류`,`류센`,`센터` show as `물류센터`), in field order title → skills → certificates →
-    /// description.
+    /// Spans of the posting's own text made of matched terms, in field order title → skills →
+    /// certificates → description. Overlapping n-grams merge (`물류`,`류센`,`센터` → `물류센터`);
+    /// spans never cross whitespace: an n-gram bridging two words belongs to the word it starts
+    /// in, so `에서 의료 보조원` reads as the words `의료` and `보조원`, not one phrase.
     func matchedSurfaces(_ p: Posting, terms: Set<String>) -> [(text: String, terms: [String])] {
         var out: [(String, [String])] = []
         let texts = [p.title] + p.skills + p.certificates + [p.description ?? ""]
         for text in texts where !text.isEmpty {
             let utf16 = Array(text.utf16)
-            var cur: (start: Int, end: Int, terms: [String])? = nil
+            // end of the whitespace-delimited word that starts at or contains each offset
+            var wordEnd = [Int](repeating: utf16.count, count: utf16.count + 1)
+            var next = utf16.count
+            for i in stride(from: utf16.count - 1, through: 0, by: -1) {
+                if Self.isSpace(utf16[i]) { next = i }
+                wordEnd[i] = next
+            }
+            var cur: (start: Int, end: Int, limit: Int, terms: [String])? = nil
             func flush() {
-                guard let c = cur else { return }
-                let s = String(decoding: utf16[c.start..<c.end], as: UTF16.self)
-                out.append((Self.shorten(s), c.terms))
+                guard let c = cur, c.end > c.start else {
+                    cur = nil
+                    return
+                }
+                out.append((Self.shorten(String(decoding: utf16[c.start..<c.end], as: UTF16.self)), c.terms))
                 cur = nil
             }
             for tok in analyzer.analyze(text) where terms.contains(tok.term) {
-                if var c = cur, tok.start < c.end {
-                    c.end = max(c.end, tok.end)
+                let limit = wordEnd[tok.start]
+                let end = min(tok.end, limit)
+                if var c = cur, c.limit == limit, tok.start < c.end {
+                    c.end = max(c.end, end)
                     c.terms.append(tok.term)
                     cur = c
                 } else {
                     flush()
-                    cur = (tok.start, tok.end, [tok.term])
+                    cur = (tok.start, end, limit, [tok.term])
                 }
             }
             flush()
         }
         return out
     }
+
+    static func isSpace(_ u: UInt16) -> Bool { u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D || u == 0x3000 || u == 0xA0 }
 
     static func shorten(_ s: String) -> String {
         let oneLine = s.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")

@@ -129,7 +129,7 @@ package struct MatchEngine: Sendable {
 
     // MARK: Queries
 
-    /// The seeker's words, weighted per field: Σ_field w · (1 + ln tf).
+    /// The seeker's words, weighted per field: Σ_field w · g(tf), g from the model (default 1 + ln tf).
     package func query(for seeker: Seeker) -> SeekerQuery {
         let w = model.ranking.seekerFieldWeights
         var fields: [(Double, [String])] = [(w.desiredTitle, analyzer.terms(seeker.desiredTitle ?? ""))]
@@ -149,7 +149,11 @@ package struct MatchEngine: Sendable {
         for (w, terms) in fields where w > 0 {
             var tf: [String: Int] = [:]
             for t in terms { tf[t, default: 0] += 1 }
-            for (t, n) in tf { weights[t, default: 0] += w * (1 + log(Double(n))) }
+            let uni = model.ranking.unigramQueryWeight
+            for (t, n) in tf {
+                let kind = uni != 1 && t.unicodeScalars.count == 1 && TextNormalizer.classify(t.unicodeScalars.first!) == .hangul ? uni : 1
+                weights[t, default: 0] += w * kind * model.ranking.queryTermFrequency.weight(n)
+            }
         }
         var known: [WeightedTerm] = []
         var z = 0.0

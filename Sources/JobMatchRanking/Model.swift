@@ -70,6 +70,11 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     package var policy: Policy
     /// How many matched words a reason list names before folding the rest into one line.
     package var maxReasonTerms: Int
+    /// How a term repeated in the seeker's text counts: `log` (1 + ln tf), `raw` (tf) or `binary` (1).
+    package var queryTermFrequency: QueryTermFrequency = .log
+    /// Multiplier of a single-syllable (unigram) query term's weight; only matters when the
+    /// analyzer emits unigrams next to bigrams.
+    package var unigramQueryWeight: Double = 1
 
     package init(bm25: BM25, postingFieldWeights: PostingFields, seekerFieldWeights: SeekerFields, structured: Structured, policy: Policy, maxReasonTerms: Int) {
         self.bm25 = bm25
@@ -78,6 +83,22 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         self.structured = structured
         self.policy = policy
         self.maxReasonTerms = maxReasonTerms
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bm25 = try c.decode(BM25.self, forKey: .bm25)
+        postingFieldWeights = try c.decode(PostingFields.self, forKey: .postingFieldWeights)
+        seekerFieldWeights = try c.decode(SeekerFields.self, forKey: .seekerFieldWeights)
+        structured = try c.decode(Structured.self, forKey: .structured)
+        policy = try c.decode(Policy.self, forKey: .policy)
+        maxReasonTerms = try c.decode(Int.self, forKey: .maxReasonTerms)
+        queryTermFrequency = try c.decodeIfPresent(QueryTermFrequency.self, forKey: .queryTermFrequency) ?? .log
+        unigramQueryWeight = try c.decodeIfPresent(Double.self, forKey: .unigramQueryWeight) ?? 1
     }
 
     package var bm25Parameters: BM25Parameters {
@@ -96,7 +117,21 @@ package struct RankingSettings: Sendable, Codable, Equatable {
             ("structured.experience", structured.experience), ("structured.education", structured.education),
         ]
         for (name, w) in weights where !(w >= 0 && w <= 100) { throw FieldError(field: name, reason: "must be within 0...100") }
+        if !(unigramQueryWeight >= 0 && unigramQueryWeight <= 10) { throw FieldError(field: "unigramQueryWeight", reason: "must be within 0...10") }
         if maxReasonTerms < 1 { throw FieldError(field: "maxReasonTerms", reason: "must be at least 1") }
+    }
+}
+
+package enum QueryTermFrequency: String, Sendable, Codable, Equatable {
+    case log, raw, binary
+
+    @inline(__always)
+    package func weight(_ tf: Int) -> Double {
+        switch self {
+        case .log: 1 + Foundation.log(Double(tf))
+        case .raw: Double(tf)
+        case .binary: 1
+        }
     }
 }
 

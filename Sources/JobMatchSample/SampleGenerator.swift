@@ -93,7 +93,7 @@ package enum SampleGenerator {
             experienceMax = rng.chance(0.3) ? 0 : rng.int(in: 1...(occ.maxExperience + 2))
         } else {
             experienceMin = min(rng.pick([1, 1, 2, 2, 3, 3, 5, 7, 10]), occ.maxExperience)
-            experienceMax = experienceMin + rng.pick([0, 2, 3, 5, 5, 10])
+            experienceMax = experienceMin + rng.pick([0, 1, 2, 3, 5])
         }
 
         var salary: (min: Int, max: Int)?

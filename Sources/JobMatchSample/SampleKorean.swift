@@ -34,12 +34,6 @@ enum Korean {
 
     /// 을/를
     static func eul(_ word: String) -> String { word + (finalSound(word).hasFinal ? "을" : "를") }
-    /// 이/가
-    static func iga(_ word: String) -> String { word + (finalSound(word).hasFinal ? "이" : "가") }
-    /// 은/는
-    static func eun(_ word: String) -> String { word + (finalSound(word).hasFinal ? "은" : "는") }
-    /// 과/와
-    static func gwa(_ word: String) -> String { word + (finalSound(word).hasFinal ? "과" : "와") }
     /// 으로/로 (ㄹ받침 → 로)
     static func euro(_ word: String) -> String {
         let s = finalSound(word)

@@ -34,24 +34,40 @@ enum SampleQrels {
                 employmentMask: mask,
                 salaryMax: Int32(p.salaryMax ?? Int(Int32.max)))
         }
-        var byOccupation = [[Int32]](repeating: [], count: SampleOccupations.all.count)
-        var byGroup = [[Int32]](repeating: [], count: SampleOccupations.groups.count)
-        for (i, p) in postings.enumerated() {
+        // Judgeable postings, in id order, bucketed by occupation / 2-digit group, and additionally by 시도
+        // so that seekers with regions only look at postings in their 시도.
+        let provinceCount = SampleRegions.provinces.count
+        let occupationCount = SampleOccupations.all.count
+        let groupCount = SampleOccupations.groups.count
+        var byOccupation = [[Int32]](repeating: [], count: occupationCount)
+        var byGroup = [[Int32]](repeating: [], count: groupCount)
+        var byOccupationProvince = [[Int32]](repeating: [], count: occupationCount * provinceCount)
+        var byGroupProvince = [[Int32]](repeating: [], count: groupCount * provinceCount)
+        for i in postings.indices {
+            let p = postings[i]
             guard !p.closed else { continue }
             if let deadline = p.deadline, deadline < asOfDay { continue }
+            let group = SampleOccupations.groupIndex[p.occupation]
             byOccupation[p.occupation].append(Int32(i))
-            byGroup[SampleOccupations.groupIndex[p.occupation]].append(Int32(i))
+            byGroup[group].append(Int32(i))
+            if let region = p.region {
+                byOccupationProvince[p.occupation * provinceCount + region.province].append(Int32(i))
+                byGroupProvince[group * provinceCount + region.province].append(Int32(i))
+            }
         }
 
+        let postingIDs = postings.map(\.id)
         var out: [UInt8] = []
         out.reserveCapacity(seekers.count * 64)
         var selected: [(index: Int32, rel: UInt8)] = []
+        var found: [Int32] = []
         var regions: [(province: Int16, district: Int16)] = []
         for seeker in seekers {
             selected.removeAll(keepingCapacity: true)
             regions.removeAll(keepingCapacity: true)
             for r in seeker.regions { regions.append((Int16(r.province), Int16(r.district))) }
-            let own = Int32(seeker.occupation)
+            let own = seeker.occupation
+            let group = SampleOccupations.groupIndex[own]
             var employmentMask: UInt8 = 0
             for e in seeker.employment { employmentMask |= 1 << UInt8(e) }
             let floor = Int32(seeker.salaryFloor ?? 0)
@@ -70,20 +86,36 @@ enum SampleQrels {
                 return floor <= k.salaryMax
             }
 
-            for i in byOccupation[Int(own)] where selected.count < capPerSeeker {
-                if qualifies(keys[Int(i)]) { selected.append((i, 2)) }
-            }
-            if selected.count < capPerSeeker {
-                for i in byGroup[SampleOccupations.groupIndex[Int(own)]] where selected.count < capPerSeeker {
+            if regions.isEmpty {
+                for i in byOccupation[own] where selected.count < capPerSeeker {
+                    if qualifies(keys[Int(i)]) { selected.append((i, 2)) }
+                }
+                for i in byGroup[group] where selected.count < capPerSeeker {
                     let k = keys[Int(i)]
-                    if k.occupation != own && qualifies(k) { selected.append((i, 1)) }
+                    if k.occupation != Int32(own) && qualifies(k) { selected.append((i, 1)) }
+                }
+            } else {
+                // Seeker regions name distinct 시도, so the buckets below never overlap.
+                for rel: UInt8 in [2, 1] where selected.count < capPerSeeker {
+                    found.removeAll(keepingCapacity: true)
+                    for r in seeker.regions {
+                        let bucket = rel == 2
+                            ? byOccupationProvince[own * provinceCount + r.province]
+                            : byGroupProvince[group * provinceCount + r.province]
+                        for i in bucket {
+                            let k = keys[Int(i)]
+                            if (rel == 2 || k.occupation != Int32(own)) && qualifies(k) { found.append(i) }
+                        }
+                    }
+                    found.sort()
+                    for i in found.prefix(capPerSeeker - selected.count) { selected.append((i, rel)) }
                 }
             }
             selected.sort { $0.index < $1.index }
             for s in selected {
                 out.append(contentsOf: seeker.id.utf8)
                 out.append(contentsOf: " 0 ".utf8)
-                out.append(contentsOf: postings[Int(s.index)].id.utf8)
+                out.append(contentsOf: postingIDs[Int(s.index)].utf8)
                 out.append(UInt8(ascii: " "))
                 out.append(UInt8(ascii: "0") + s.rel)
                 out.append(UInt8(ascii: "\n"))

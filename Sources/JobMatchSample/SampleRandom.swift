@@ -48,17 +48,24 @@ struct SampleRandom: Sendable {
         items[below(items.count)]
     }
 
-    /// `count` distinct elements in random order (partial Fisher–Yates).
+    /// `count` distinct elements in random order (rejection sampling of indices; our pools are small).
     mutating func sample<T>(_ items: [T], count: Int) -> [T] {
-        let k = max(0, min(count, items.count))
-        var indices = Array(items.indices)
+        let n = items.count
+        let k = max(0, min(count, n))
+        var chosen: [Int] = []
+        chosen.reserveCapacity(k)
+        while chosen.count < k {
+            let candidate = below(n)
+            var seen = false
+            for c in chosen where c == candidate {
+                seen = true
+                break
+            }
+            if !seen { chosen.append(candidate) }
+        }
         var result: [T] = []
         result.reserveCapacity(k)
-        for i in 0..<k {
-            let j = i + below(indices.count - i)
-            indices.swapAt(i, j)
-            result.append(items[indices[i]])
-        }
+        for c in chosen { result.append(items[c]) }
         return result
     }
 }

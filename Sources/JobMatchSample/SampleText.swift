@@ -65,8 +65,7 @@ enum SampleText {
         let stem = rng.pick(companyStems)
         let kind = rng.pick(occupation.companyKinds)
         if kind.hasPrefix("!") {
-            let name = stem + kind.dropFirst()
-            return rng.chance(0.2) ? name + " " + rng.pick(["본점", "1호점", "2센터", "별관"]) : name
+            return stem + kind.dropFirst()
         }
         let base = stem + kind
         switch rng.below(10) {
@@ -87,9 +86,9 @@ enum SampleText {
         let r = rng.unit()
         if r < 0.18 && !endsWithVerb {
             title += rng.pick([" 모집", " 채용", " 구인"])
-        } else if r < 0.26 && employment.contains(0) {
+        } else if r < 0.26 && employment.contains(0) && !title.hasSuffix(")") {
             title += " (정규직)"
-        } else if r < 0.32 {
+        } else if r < 0.32 && !title.hasSuffix(")") {
             title += rng.pick([" (경력 우대)", " (신입 가능)", " (주5일)", " (초보 가능)"])
         }
         let p = rng.unit()
@@ -158,7 +157,8 @@ enum SampleText {
         lines.append(style.qualifications)
         lines.append(b + "학력: " + educationRequirement(f.education))
         lines.append(b + "경력: " + experienceRequirement(f.experience))
-        for q in rng.sample(occ.qualifications, count: rng.int(in: 1...2)) {
+        let qualifications = rng.sample(occ.qualifications, count: rng.int(in: 1...2))
+        for q in qualifications {
             lines.append(b + q)
         }
         if rng.chance(0.3) { lines.append(b + rng.pick(genericQualifications)) }
@@ -172,7 +172,9 @@ enum SampleText {
 
         var preferences = rng.sample(occ.preferences, count: rng.int(in: 1...3))
         let extraCertificates = certificateRequired ? Array(f.certificates.dropFirst()) : f.certificates
-        for cert in extraCertificates { preferences.append(cert + " 소지자") }
+        for cert in extraCertificates where !qualifications.contains(where: { $0.contains(cert) }) {
+            preferences.append(cert + " 소지자")
+        }
         if rng.chance(0.35) { preferences.append(rng.pick(genericPreferences)) }
         lines.append("")
         lines.append(style.preferences)
@@ -285,17 +287,15 @@ enum SampleText {
             }
         } else {
             let former = company(for: occ, &rng)
-            let duty = rng.pick(occ.duties)
+            let duties = rng.sample(occ.duties, count: 3)
+            let duty = duties[0]
             switch rng.below(3) {
             case 0: sentences.append("\(former)에서 \(f.experienceYears)년 동안 \(duty) 업무를 맡았습니다.")
             case 1: sentences.append("지난 \(f.experienceYears)년간 \(former)에서 \(Korean.euro(occ.role)) 일하며 \(Korean.eul(duty)) 담당했습니다.")
             default: sentences.append("\(occ.role) 경력이 \(f.experienceYears)년 있으며, 최근까지 \(former)에서 근무했습니다.")
             }
-            if rng.chance(0.6) {
-                let more = rng.sample(occ.duties, count: 2)
-                if more.count == 2 {
-                    sentences.append("주로 \(Korean.gwa(more[0])) \(more[1]) 일을 했습니다.")
-                }
+            if rng.chance(0.6) && duties.count == 3 {
+                sentences.append("그 밖에 \(duties[1]), \(duties[2]) 일도 함께 했습니다.")
             }
         }
         if !f.skills.isEmpty {
@@ -313,7 +313,8 @@ enum SampleText {
                 sentences.append("\(f.certificates.joined(separator: ", ")) 자격을 갖추고 있습니다.")
             }
         }
-        for virtue in rng.sample(virtues, count: rng.int(in: 1...2)) {
+        let fitting = f.experienceYears == 0 ? virtues.filter { !$0.hasPrefix("경력 단절") } : virtues
+        for virtue in rng.sample(fitting, count: rng.int(in: 1...2)) {
             sentences.append(virtue)
         }
         if !f.regions.isEmpty && rng.chance(0.5) {

@@ -8,11 +8,24 @@ package struct AnalyzerConfiguration: Sendable, Codable, Equatable {
     package var joinAcrossSpaces: Bool
     /// Terms dropped after analysis (e.g. very common particle/ending bigrams).
     package var stopTerms: [String]
+    /// Also emit every syllable of a Hangul/Han run as a unigram (Lucene's "unigrams + bigrams").
+    package var outputUnigrams: Bool
 
-    package init(ngramSizes: [Int] = [2], joinAcrossSpaces: Bool = true, stopTerms: [String] = []) {
+    package init(ngramSizes: [Int] = [2], joinAcrossSpaces: Bool = true, stopTerms: [String] = [], outputUnigrams: Bool = false) {
         self.ngramSizes = ngramSizes
         self.joinAcrossSpaces = joinAcrossSpaces
         self.stopTerms = stopTerms
+        self.outputUnigrams = outputUnigrams
+    }
+
+    enum CodingKeys: String, CodingKey { case ngramSizes, joinAcrossSpaces, stopTerms, outputUnigrams }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ngramSizes = try c.decode([Int].self, forKey: .ngramSizes)
+        joinAcrossSpaces = try c.decodeIfPresent(Bool.self, forKey: .joinAcrossSpaces) ?? true
+        stopTerms = try c.decodeIfPresent([String].self, forKey: .stopTerms) ?? []
+        outputUnigrams = try c.decodeIfPresent(Bool.self, forKey: .outputUnigrams) ?? false
     }
 
     package static let standard = AnalyzerConfiguration()

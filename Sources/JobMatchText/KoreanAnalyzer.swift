@@ -132,6 +132,10 @@ package struct KoreanAnalyzer: Sendable {
             return
         }
         for start in 0..<length {
+            if configuration.outputUnigrams {
+                let k = run[start]
+                send(String(Character(norm.scalars[k])), Int(norm.starts[k]), Int(norm.ends[k]), .unigram)
+            }
             for size in sizes where start + size <= length {
                 var s = String.UnicodeScalarView()
                 for k in start..<(start + size) { s.append(norm.scalars[run[k]]) }
