@@ -55,3 +55,23 @@ let package = Package(
         .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),
     ]
 )
+
+// Benchmarks (ordo-one/benchmark) are built only when asked for, so CI stays lean:
+//   JOBMATCH_BENCHMARKS=1 swift package benchmark
+if Context.environment["JOBMATCH_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: [
+                "JobMatchRanking", "JobMatchIndex", "JobMatchText", "JobMatchKernels", "JobMatchSample",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/EngineBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

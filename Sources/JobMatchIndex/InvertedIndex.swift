@@ -151,7 +151,9 @@ package struct InvertedIndex: Sendable, Equatable {
 
     /// Term-at-a-time accumulation of `Σ weight · impact` into a reused accumulator.
     package func accumulate(_ query: [WeightedTerm], into accumulator: inout ScoreAccumulator) {
-        accumulator.reset(capacity: documentCount)
+        var entries = 0
+        for q in query { entries += Int(offsets[Int(q.term) + 1] - offsets[Int(q.term)]) }
+        accumulator.begin(capacity: documentCount, expectedEntries: entries)
         for q in query {
             let (d, w) = postings(q.term)
             accumulator.accumulate(docs: d, impacts: w, weight: q.weight)

@@ -1,11 +1,17 @@
 /// A dense score array for term-at-a-time accumulation, reused across queries.
 ///
-/// Only touched slots are cleared between queries (their ids are remembered), so a query
-/// that touches few documents costs little even over a large index.
+/// Two modes, chosen per query from the number of postings it will visit:
+/// - *sparse*: touched documents are remembered, and only their slots are cleared afterwards,
+///   so a narrow query over a large index costs little;
+/// - *dense*: when a query visits many postings (common terms, unigrams), tracking costs more
+///   than it saves: the loop is a plain multiply-add and the whole array is cleared next time.
 package struct ScoreAccumulator: Sendable {
     package private(set) var scores: [Float]
     private var touchedFlags: [Bool]
+    /// Documents with a score, in first-touched order (sparse mode only).
     package private(set) var touched: [UInt32] = []
+    /// Whether the current query runs in dense mode (`touched` is then empty: visit every slot).
+    package private(set) var isDense = false
 
     package init(capacity: Int) {
         scores = [Float](repeating: 0, count: capacity)
@@ -14,36 +20,65 @@ package struct ScoreAccumulator: Sendable {
 
     package var capacity: Int { scores.count }
 
+    /// Clears the previous query's scores, resizes when the index size changed, and picks the
+    /// mode for a query that will visit `expectedEntries` postings.
+    package mutating func begin(capacity: Int, expectedEntries: Int) {
+        if capacity != scores.count {
+            scores = [Float](repeating: 0, count: capacity)
+            touchedFlags = [Bool](repeating: false, count: capacity)
+        } else if isDense {
+            scores.withUnsafeMutableBufferPointer { s in
+                if let base = s.baseAddress { base.update(repeating: 0, count: s.count) }
+            }
+        } else {
+            for d in touched {
+                scores[Int(d)] = 0
+                touchedFlags[Int(d)] = false
+            }
+        }
+        touched.removeAll(keepingCapacity: true)
+        isDense = expectedEntries >= capacity / 4
+    }
+
+    /// Same as `begin(capacity:expectedEntries: 0)`: sparse mode.
+    package mutating func reset(capacity: Int) {
+        begin(capacity: capacity, expectedEntries: 0)
+    }
+
     /// Adds `weight × impacts[i]` to the score of `docs[i]` for every i.
     @inline(__always)
     package mutating func accumulate(docs: ArraySlice<UInt32>, impacts: ArraySlice<Float>, weight: Float) {
         precondition(docs.count == impacts.count, "ScoreAccumulator: docs and impacts differ in length")
+        let dense = isDense
         scores.withUnsafeMutableBufferPointer { s in
-            touchedFlags.withUnsafeMutableBufferPointer { f in
-                var j = impacts.startIndex
-                for d in docs {
-                    let di = Int(d)
-                    if !f[di] {
-                        f[di] = true
-                        touched.append(d)
+            docs.withUnsafeBufferPointer { dp in
+                impacts.withUnsafeBufferPointer { ip in
+                    if dense {
+                        for j in 0..<dp.count { s[Int(dp[j])] += weight * ip[j] }
+                    } else {
+                        touchedFlags.withUnsafeMutableBufferPointer { f in
+                            for j in 0..<dp.count {
+                                let di = Int(dp[j])
+                                if !f[di] {
+                                    f[di] = true
+                                    touched.append(dp[j])
+                                }
+                                s[di] += weight * ip[j]
+                            }
+                        }
                     }
-                    s[di] += weight * impacts[j]
-                    j += 1
                 }
             }
         }
     }
 
-    /// Clears the touched slots (and grows the array when the index grew).
-    package mutating func reset(capacity: Int) {
-        for d in touched {
-            scores[Int(d)] = 0
-            touchedFlags[Int(d)] = false
-        }
-        touched.removeAll(keepingCapacity: true)
-        if capacity != scores.count {
-            scores = [Float](repeating: 0, count: capacity)
-            touchedFlags = [Bool](repeating: false, count: capacity)
+    /// Calls `body` for every document with a non-zero score (any order).
+    @inline(__always)
+    package func forEachScored(_ body: (Int, Float) -> Void) {
+        if isDense {
+            for d in 0..<scores.count where scores[d] != 0 { body(d, scores[d]) }
+        } else {
+            for d in touched { body(Int(d), scores[Int(d)]) }
         }
     }
 }

@@ -110,7 +110,7 @@ extension MatchEngine {
         }
         let scores = scratch.accumulator.scores
         if ctx.occupations.isEmpty && ctx.groups.isEmpty {
-            for d in scratch.accumulator.touched { consider(Int(d), &scratch.top, scores) }
+            scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top, scores) }
         } else {
             for d in 0..<postings.count { consider(d, &scratch.top, scores) }
         }
@@ -168,11 +168,10 @@ extension MatchEngine {
         index.accumulate(q.terms, into: &acc)
         var top = TopK(k: k)
         let norm = Float(q.normalizer)
-        for d in acc.touched {
-            let di = Int(d)
-            if !includeClosed && (!isOpenDoc(di) || deadlineOrdinal(di) < Int32(asOf.ordinal)) { continue }
-            let s = acc.scores[di] * norm
-            if s > 0 { top.insert(score: s, id: d) }
+        acc.forEachScored { di, raw in
+            if !includeClosed && (!isOpenDoc(di) || deadlineOrdinal(di) < Int32(asOf.ordinal)) { return }
+            let s = raw * norm
+            if s > 0 { top.insert(score: s, id: UInt32(di)) }
         }
         return top.sorted().enumerated().map { (i, e) in
             makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: nil, ctx: nil, explain: true)
@@ -308,7 +307,7 @@ extension MatchEngine {
         var acc = ScoreAccumulator(capacity: postings.count)
         index.accumulate(q.terms, into: &acc)
         var top = TopK(k: k)
-        for d in acc.touched where acc.scores[Int(d)] > 0 { top.insert(score: acc.scores[Int(d)], id: d) }
+        acc.forEachScored { d, s in if s > 0 { top.insert(score: s, id: UInt32(d)) } }
         return top.sorted().map { (Int($0.id), Double($0.score)) }
     }
 }

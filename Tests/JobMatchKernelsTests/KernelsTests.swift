@@ -100,6 +100,29 @@ struct ScoreAccumulatorTests {
         acc.reset(capacity: 7)
         #expect(acc.capacity == 7)
     }
+
+    @Test("dense and sparse modes give the same scores, and each clears the other's leftovers")
+    func denseEqualsSparse() {
+        var rng = SeededRandom(seed: 31)
+        var sparse = ScoreAccumulator(capacity: 50), dense = ScoreAccumulator(capacity: 50)
+        for round in 0..<40 {
+            let lists: [([UInt32], [Float], Float)] = (0..<Int.random(in: 1...5, using: &rng)).map { _ in
+                let docs = (0..<50).filter { _ in Bool.random(using: &rng) }.map(UInt32.init)
+                return (docs, docs.map { _ in Float.random(in: 0...2, using: &rng) }, Float.random(in: 0.1...3, using: &rng))
+            }
+            sparse.begin(capacity: 50, expectedEntries: 0)
+            dense.begin(capacity: 50, expectedEntries: round % 3 == 0 ? 0 : 1_000)
+            for (d, w, q) in lists {
+                sparse.accumulate(docs: d[...], impacts: w[...], weight: q)
+                dense.accumulate(docs: d[...], impacts: w[...], weight: q)
+            }
+            #expect(sparse.scores == dense.scores, "round \(round)")
+            var a: [Int] = [], b: [Int] = []
+            sparse.forEachScored { d, _ in a.append(d) }
+            dense.forEachScored { d, _ in b.append(d) }
+            #expect(a.sorted() == b.sorted())
+        }
+    }
 }
 
 @Suite("SHA-256")

@@ -415,18 +415,3 @@ private func personalNumberPattern(in text: String) -> String? {
     #expect(counts.values.contains(200))
 }
 
-// MARK: - Scale (informational)
-
-@Test func timing100kPostings10kSeekers() {
-    let clock = ContinuousClock()
-    var data: SampleData?
-    let elapsed = clock.measure {
-        data = SampleGenerator.generate(SampleConfiguration(seed: 42, postings: 100_000, seekers: 10_000))
-    }
-    let qrelCount = data.map { lines($0.qrels).count } ?? 0
-    print("SampleGenerator 100k postings / 10k seekers: \(elapsed), \(qrelCount) qrels, "
-        + "\((data?.postingsJSONL.utf8.count ?? 0) / 1_000_000) MB of postings")
-    #expect(data.map { lines($0.postingsJSONL).count } == 100_000)
-    #expect(data.map { lines($0.seekersJSONL).count } == 10_000)
-    #expect(data?.postingsJSONL.contains("\"id\":\"P100000\"") == true)
-}
