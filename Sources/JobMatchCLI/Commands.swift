@@ -206,6 +206,10 @@ struct WhyNotCommand: ParsableCommand {
     @Option(help: "How many postings the counsellor was shown.") var top = 10
     @Option(help: "Date deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
     @Flag(help: "Print the answer as JSON.") var json = false
+
+    func validate() throws {
+        guard (1...10_000).contains(top) else { throw ValidationError("--top must be within 1...10000") }
+    }
     @Flag(help: "Exit 0 even when some seeker records were rejected.") var allowInvalid = false
     @OptionGroup var modelOptions: ModelOptions
 
@@ -264,6 +268,11 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "Words to look for (Korean or English; spacing does not matter).") var text: String
     @Option(help: "How many postings to list.") var top = 10
     @Flag(help: "Include closed and expired postings.") var includeClosed = false
+
+    func validate() throws {
+        guard (1...10_000).contains(top) else { throw ValidationError("--top must be within 1...10000") }
+        guard text.contains(where: { !$0.isWhitespace }) else { throw ValidationError("give some words to search for") }
+    }
     @Option(help: "Date deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var modelOptions: ModelOptions
@@ -291,6 +300,10 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Index directory.") var index: String
     @Option(help: "How many of the most frequent terms to list.") var topTerms = 20
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard (0...100_000).contains(topTerms) else { throw ValidationError("--top-terms must be within 0...100000") }
+    }
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
@@ -331,7 +344,9 @@ struct StatsCommand: ParsableCommand {
 // MARK: doctor
 
 struct DoctorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "doctor", abstract: "Show the model and the OpenBLAS runtime (core, config, threads).")
+    static let configuration = CommandConfiguration(
+        commandName: "doctor", abstract: "Show the model and the OpenBLAS runtime (core, config, threads).",
+        discussion: "Example: jobmatch doctor --json")
 
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var modelOptions: ModelOptions

@@ -122,7 +122,10 @@ enum Render {
                 p.employmentTypes.isEmpty ? "-" : p.employmentTypes.map(\.korean).joined(separator: "·"),
                 p.deadline?.description ?? "-",
             ])
-            if explain { t.notes[i] = r.reasons.map { "· " + $0.text } }
+            if explain {
+                let figures = Reason.displayed(r.reasons, total: r.score)
+                t.notes[i] = zip(r.reasons, figures).map { "· \($0.label) \($1)" }
+            }
         }
         return t.render()
     }

@@ -69,6 +69,11 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Print the recommendations as JSON instead of tables.") var json = false
     @OptionGroup var modelOptions: ModelOptions
 
+    func validate() throws {
+        guard (1...200).contains(seekersShown) else { throw ValidationError("--seekers-shown must be within 1...200") }
+        guard (1...100).contains(top) else { throw ValidationError("--top must be within 1...100") }
+    }
+
     func run() throws {
         let day = try Steps.asOf(asOf)
         let model = try Steps.model(modelOptions)
@@ -123,6 +128,10 @@ struct ExportTermsCommand: ParsableCommand {
     @Option(help: "Output directory.") var out: String
     @Option(help: "Seekers to export (first N).") var limit = 50
     @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
 
     func run() throws {
         let model = try Steps.model(modelOptions)

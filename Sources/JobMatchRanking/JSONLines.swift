@@ -79,7 +79,8 @@ package enum JSONLines {
             throw JobMatchError("\(path): cannot be read (permissions?)")
         }
         let bytes = [UInt8](data)
-        if !bytes.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        if !body.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
             throw JobMatchError("\(path): the file is empty (no records)")
         }
         return bytes
@@ -119,13 +120,15 @@ package enum JSONLines {
             do {
                 value = try decoder.decode(JSONValue.self, from: Data(line))
             } catch {
-                let last = line.last(where: { $0 != 0x20 && $0 != 0x09 })
-                let truncated = last != UInt8(ascii: "}") && last != UInt8(ascii: "]")
-                reject(nil, truncated ? "not valid JSON: the line ends before the value closes (truncated?)" : "not valid JSON")
+                reject(nil, Self.isUnclosed(line) ? "not valid JSON: the line ends before the object closes (truncated?)" : "not valid JSON")
                 continue
             }
             guard case .object(let object) = value else {
                 reject(nil, "expected a JSON object, got \(value.typeName)")
+                continue
+            }
+            if let key = DuplicateKeys.first(in: line) {
+                reject(key, "appears twice in the object; give each field once")
                 continue
             }
             var redactions = 0
@@ -145,6 +148,27 @@ package enum JSONLines {
             }
         }
         return report
+    }
+
+    /// Whether brackets or a string are still open at the end of the line (a cut-off record).
+    static func isUnclosed(_ line: ArraySlice<UInt8>) -> Bool {
+        var depth = 0
+        var inString = false
+        var i = line.startIndex
+        while i < line.endIndex {
+            let b = line[i]
+            if inString {
+                if b == UInt8(ascii: "\\") { i += 1 } else if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+            } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                depth -= 1
+            }
+            i += 1
+        }
+        return inString || depth > 0
     }
 
     /// Offset of the first byte that is not part of well-formed UTF-8, or nil.

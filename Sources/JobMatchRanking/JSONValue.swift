@@ -79,10 +79,10 @@ package struct RecordFields {
         switch object[key] {
         case nil, .null?: return nil
         case .int(let i)?:
-            guard range.contains(i) else { throw FieldError(field: key, reason: "value \(i) is outside \(range.lowerBound)...\(range.upperBound)") }
+            guard range.contains(i) else { throw FieldError(field: key, reason: "is outside \(range.lowerBound)...\(range.upperBound)") }
             return i
-        case .double(let d)?:
-            throw FieldError(field: key, reason: "expected an integer, got \(d)")
+        case .double?:
+            throw FieldError(field: key, reason: "expected an integer, got a number with a fraction")
         case let v?:
             throw FieldError(field: key, reason: "expected an integer, got \(v.typeName)")
         }
@@ -98,11 +98,60 @@ package struct RecordFields {
                     throw FieldError(field: "\(key)[\(i)]", reason: "expected a string, got \(item.typeName)")
                 }
                 let t = s.trimmingCharacters(in: " \t\n\r")
-                if !t.isEmpty { out.append(t) }
+                if t.isEmpty { throw FieldError(field: "\(key)[\(i)]", reason: "must not be empty") }
+                out.append(t)
             }
             return out
         case let v?:
             throw FieldError(field: key, reason: "expected an array of strings, got \(v.typeName)")
         }
+    }
+}
+
+/// Finds a key that occurs twice in the top-level object of a (valid) JSON text. Decoders keep
+/// one of the values silently; other tools may keep the other, so such a record is rejected.
+package enum DuplicateKeys {
+    package static func first(in line: ArraySlice<UInt8>) -> String? {
+        var depth = 0
+        var expectKey = false
+        var keys = Set<String>()
+        var i = line.startIndex
+        let end = line.endIndex
+        while i < end {
+            let b = line[i]
+            if b == UInt8(ascii: "\"") {
+                let start = i
+                var escaped = false
+                i += 1
+                while i < end && line[i] != UInt8(ascii: "\"") {
+                    if line[i] == UInt8(ascii: "\\") {
+                        escaped = true
+                        i += 1
+                    }
+                    i += 1
+                }
+                if depth == 1 && expectKey && i < end {
+                    let raw = line[start...i]
+                    let key = escaped
+                        ? ((try? JSONDecoder().decode(String.self, from: Data(raw))) ?? String(decoding: raw, as: UTF8.self))
+                        : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+                    if !keys.insert(key).inserted { return key }
+                    expectKey = false
+                }
+                i += 1
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "{"):
+                depth += 1
+                if depth == 1 { expectKey = true }
+            case UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ","): if depth == 1 { expectKey = true }
+            default: break
+            }
+            i += 1
+        }
+        return nil
     }
 }

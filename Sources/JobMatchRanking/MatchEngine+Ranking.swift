@@ -17,14 +17,17 @@ package struct RankingScratch: Sendable {
 /// A seeker's constraints compiled for the ranking loop.
 struct Admission {
     var checkRegion: Bool
-    /// Accepted 시도 (short names) with no district restriction.
-    var wholeProvinces: Set<String>
+    /// Bit i: every region of province i is accepted.
+    var provinceMask: UInt32
+    /// Bit i: some districts of province i are accepted (see `districtRegions`).
+    var districtMask: UInt32
     /// Accepted regions with districts.
     var districtRegions: [Region]
     var typeMask: UInt16
     var salaryFloor: Int32
     var asOf: Int32
     var excludeUnstatedRegion: Bool
+    var excludeUnstatedDistrict: Bool
     var excludeUnstatedType: Bool
     var excludeUnstatedSalary: Bool
 }
@@ -44,36 +47,41 @@ extension MatchEngine {
         let constrained = !seeker.regions.isEmpty && !seeker.regionsNationwide
         return Admission(
             checkRegion: constrained,
-            wholeProvinces: Set(seeker.regions.filter { $0.districts.isEmpty }.map(\.sido)),
+            provinceMask: seeker.regions.filter { $0.districts.isEmpty }.reduce(0) { $0 | Self.bit($1) },
+            districtMask: seeker.regions.filter { !$0.districts.isEmpty }.reduce(0) { $0 | Self.bit($1) },
             districtRegions: seeker.regions.filter { !$0.districts.isEmpty },
             typeMask: Self.mask(seeker.employmentTypes),
             salaryFloor: Int32(seeker.salaryFloor ?? -1),
             asOf: Int32(asOf.ordinal),
             excludeUnstatedRegion: policy.unstatedRegion == .exclude,
+            excludeUnstatedDistrict: policy.unstatedDistrict == .exclude,
             excludeUnstatedType: policy.unstatedEmploymentType == .exclude,
             excludeUnstatedSalary: policy.unstatedSalary == .exclude)
     }
+
+    static func bit(_ r: Region) -> UInt32 { Region.provinceIndex(r.sido).map { 1 << UInt32($0) } ?? 0 }
 
     /// The fast form of `vetoes(…).isEmpty` (tests hold the two equal).
     @inline(__always)
     func admitted(_ a: Admission, doc d: Int) -> Bool {
         if !isOpenDoc(d) || deadlineOrdinal(d) < a.asOf { return false }
         if a.checkRegion {
-            if let r = postings[d].region {
-                if !a.wholeProvinces.contains(r.sido) {
-                    var ok = false
-                    var unstated = false
-                    for s in a.districtRegions {
-                        switch s.admits(r) {
-                        case .admitted: ok = true
-                        case .unstatedDistrict: unstated = true
-                        case .outside: break
-                        }
+            let pi = provinceOf(d)
+            if pi < 0 {
+                if a.excludeUnstatedRegion { return false }
+            } else if a.provinceMask & (1 << UInt32(pi)) == 0 {
+                // not a whole accepted province: only a district of it can admit the posting
+                guard a.districtMask & (1 << UInt32(pi)) != 0, let r = postings[d].region else { return false }
+                var ok = false
+                var unstated = false
+                for s in a.districtRegions {
+                    switch s.admits(r) {
+                    case .admitted: ok = true
+                    case .unstatedDistrict: unstated = true
+                    case .outside: break
                     }
-                    if !ok && !(unstated && !a.excludeUnstatedRegion) { return false }
                 }
-            } else if a.excludeUnstatedRegion {
-                return false
+                if !ok && !(unstated && !a.excludeUnstatedDistrict) { return false }
             }
         }
         if a.typeMask != 0 {
@@ -227,8 +235,7 @@ extension MatchEngine {
                 if seeker.desiredOccupations.contains(code) {
                     out.append(Reason(kind: .occupationExact, label: "희망직종 일치 (\(code)\(name))", contribution: Double(f.occupation)))
                 } else {
-                    let g = Self.group(code) ?? code
-                    out.append(Reason(kind: .occupationGroup, label: "희망직종과 같은 직종군 (\(code)\(name), 코드 \(g)로 시작)", contribution: Double(f.occupation)))
+                    out.append(Reason(kind: .occupationGroup, label: "희망직종과 같은 직종군 (\(code)\(name), 코드 \(code.prefix(2))로 시작)", contribution: Double(f.occupation)))
                 }
             }
             if f.experience > 0, let years = seeker.experienceYears {

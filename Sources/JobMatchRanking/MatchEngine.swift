@@ -50,7 +50,7 @@ package struct MatchEngine: Sendable {
     private let salaryMax: [Int32]  // -1 when not stated
     private let salaryMin: [Int32]  // -1 when not stated
     private let typeMask: [UInt16]  // 0 when not stated
-    private let regionState: [Int8]  // 0 stated, 1 not stated, 2 nationwide
+    private let province: [Int8]  // index into Region.provinces; -1 when not stated (or 전국)
     private let occupation: [Int32]  // code number; -1 none
     private let occupationGroup: [Int32]  // group number; -1 none
     private let experienceMin: [Int16]  // -1 none
@@ -95,7 +95,7 @@ package struct MatchEngine: Sendable {
         salaryMax = postings.map { Int32($0.salaryMax ?? -1) }
         salaryMin = postings.map { Int32($0.salaryMin ?? -1) }
         typeMask = postings.map { Self.mask($0.employmentTypes) }
-        regionState = postings.map { $0.region != nil ? 0 : ($0.regionNationwide ? 2 : 1) }
+        province = postings.map { p in Int8(p.region.flatMap { Region.provinceIndex($0.sido) } ?? -1) }
         occupation = postings.map { occ($0.occupation) }
         occupationGroup = postings.map { grp($0.occupation) }
         experienceMin = postings.map { Int16($0.experienceMin ?? -1) }
@@ -111,7 +111,19 @@ package struct MatchEngine: Sendable {
     @inline(__always) func salaryMaxOf(_ d: Int) -> Int32 { salaryMax[d] }
     @inline(__always) func salaryMinOf(_ d: Int) -> Int32 { salaryMin[d] }
 
-    static func group(_ code: String) -> String? { code.count >= 3 ? String(code.prefix(2)) : nil }
+    @inline(__always) func provinceOf(_ d: Int) -> Int8 { province[d] }
+
+    /// The occupation group a code belongs to, within its own scheme: KECO-2018 4-digit codes
+    /// by their first two digits (중분류); KECO-2025 codes by their 2-digit top level (a 2-digit
+    /// code is itself a top level). Codes of different schemes never share a group.
+    static func group(_ code: String) -> String? {
+        switch code.count {
+        case 4: "2018:" + code.prefix(2)
+        case 3: "2025:" + code.prefix(2)
+        case 2: "2025:" + code
+        default: nil
+        }
+    }
 
     static func mask(_ types: [EmploymentType]) -> UInt16 {
         var m: UInt16 = 0
@@ -181,7 +193,9 @@ package struct MatchEngine: Sendable {
                 let best = seeker.regions.map { $0.admits(r) }
                 if !best.contains(.admitted) {
                     if best.contains(.unstatedDistrict) {
-                        if policy.unstatedRegion == .exclude { out.append(.regionUnstated) }
+                        if policy.unstatedDistrict == .exclude {
+                            out.append(.districtUnstated(posting: r.description, accepted: seeker.regions.map(\.description)))
+                        }
                     } else {
                         out.append(.outsideRegion(posting: r.description, accepted: seeker.regions.map(\.description)))
                     }

@@ -54,13 +54,28 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     /// What to do with a posting that does not state a region / employment type / salary
     /// the seeker constrains: `include` (recommended, with a flag in the reasons) or `exclude`.
     package struct Policy: Sendable, Codable, Equatable {
+        /// The posting states no region (or `전국`).
         package var unstatedRegion: UnstatedPolicy
+        /// The posting names the seeker's 시도 but not the 시군구 the seeker asked for
+        /// (posting `경기`, seeker `경기 성남시`): it may be anywhere in 경기.
+        package var unstatedDistrict: UnstatedPolicy
         package var unstatedEmploymentType: UnstatedPolicy
         package var unstatedSalary: UnstatedPolicy
-        package init(unstatedRegion: UnstatedPolicy, unstatedEmploymentType: UnstatedPolicy, unstatedSalary: UnstatedPolicy) {
+        package init(unstatedRegion: UnstatedPolicy, unstatedDistrict: UnstatedPolicy = .exclude, unstatedEmploymentType: UnstatedPolicy, unstatedSalary: UnstatedPolicy) {
             self.unstatedRegion = unstatedRegion
+            self.unstatedDistrict = unstatedDistrict
             self.unstatedEmploymentType = unstatedEmploymentType
             self.unstatedSalary = unstatedSalary
+        }
+
+        enum CodingKeys: String, CodingKey { case unstatedRegion, unstatedDistrict, unstatedEmploymentType, unstatedSalary }
+
+        package init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            unstatedRegion = try c.decode(UnstatedPolicy.self, forKey: .unstatedRegion)
+            unstatedDistrict = try c.decodeIfPresent(UnstatedPolicy.self, forKey: .unstatedDistrict) ?? .exclude
+            unstatedEmploymentType = try c.decode(UnstatedPolicy.self, forKey: .unstatedEmploymentType)
+            unstatedSalary = try c.decode(UnstatedPolicy.self, forKey: .unstatedSalary)
         }
     }
     package var bm25: BM25

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One line of a recommendation's explanation. The contributions of all lines add up to the
 /// recommendation's score (within float rounding), so a counsellor can read the score aloud
 /// as its reasons.
@@ -35,6 +37,26 @@ package struct Reason: Sendable, Equatable, Codable {
         return "\(label) \(sign)\(Self.format(abs(contribution)))"
     }
 
+    /// Two-decimal figures for `reasons` that add up exactly to the two-decimal `total`
+    /// (largest-remainder rounding), so a counsellor reading the lines aloud gets the total.
+    package static func displayed(_ reasons: [Reason], total: Double) -> [String] {
+        let target = Int((total * 100).rounded())
+        var cents = reasons.map { Int(floor(max(0, $0.contribution) * 100 + 1e-9)) }
+        var left = target - cents.reduce(0, +)
+        let order = reasons.indices.sorted {
+            let a = max(0, reasons[$0].contribution) * 100 - Double(cents[$0])
+            let b = max(0, reasons[$1].contribution) * 100 - Double(cents[$1])
+            return a > b || (a == b && $0 < $1)
+        }
+        var k = 0
+        while left > 0 && !order.isEmpty {
+            cents[order[k % order.count]] += 1
+            left -= 1
+            k += 1
+        }
+        return cents.map { c in "+\(c / 100).\(c % 100 < 10 ? "0" : "")\(c % 100)" }
+    }
+
     package static func format(_ v: Double) -> String {
         let r = (v * 100).rounded() / 100
         let whole = Int(r)
@@ -49,6 +71,7 @@ package enum Veto: Sendable, Equatable, Codable, CustomStringConvertible {
     case deadlinePassed(deadline: String, asOf: String)
     case outsideRegion(posting: String, accepted: [String])
     case regionUnstated
+    case districtUnstated(posting: String, accepted: [String])
     case employmentTypeMismatch(posting: [String], accepted: [String])
     case employmentTypeUnstated
     case salaryBelowFloor(postingMax: Int, floor: Int)
@@ -61,6 +84,7 @@ package enum Veto: Sendable, Equatable, Codable, CustomStringConvertible {
         case .deadlinePassed(let d, let asOf): "접수 마감일 지남 (마감 \(d), 기준일 \(asOf))"
         case .outsideRegion(let p, let a): "희망 지역 밖 (공고 '\(p)', 희망 \(a.joined(separator: ", ")))"
         case .regionUnstated: "근무지역 미기재 (정책: 제외)"
+        case .districtUnstated(let p, let a): "근무지역 시군구 미기재 (공고 '\(p)', 희망 \(a.joined(separator: ", ")); 정책: 제외)"
         case .employmentTypeMismatch(let p, let a): "고용형태 불일치 (공고 \(p.joined(separator: "·")), 희망 \(a.joined(separator: ", ")))"
         case .employmentTypeUnstated: "고용형태 미기재 (정책: 제외)"
         case .salaryBelowFloor(let m, let f): "급여 상한이 희망 하한보다 낮음 (공고 최대 \(m)만원, 희망 \(f)만원 이상)"

@@ -102,8 +102,8 @@ enum RecordParsing {
 
     static func employmentTypes(_ raw: String, field: String) throws(FieldError) -> [EmploymentType] {
         let (types, unknown) = EmploymentType.parseList(raw)
-        if let u = unknown.first {
-            throw FieldError(field: field, reason: "unknown employment type '\(u)'; accepted: \(EmploymentType.acceptedLabels)")
+        if !unknown.isEmpty {
+            throw FieldError(field: field, reason: "unknown employment type label; accepted: \(EmploymentType.acceptedLabels)")
         }
         if types.isEmpty { throw FieldError(field: field, reason: "names no employment type") }
         return types
@@ -151,8 +151,8 @@ enum RecordParsing {
         case "closed"?: p.isOpen = false
         default: throw FieldError(field: "status", reason: "expected 'open' or 'closed'")
         }
-        p.category = try f.string("category")
-        p.source = try f.string("source")
+        p.category = try text(f, "category", redactions: &redactions)
+        p.source = try text(f, "source", redactions: &redactions)
         p.url = try text(f, "url", redactions: &redactions)
         return p
     }

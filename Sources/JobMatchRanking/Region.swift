@@ -19,6 +19,9 @@ package struct Region: Sendable, Hashable, Codable, Comparable, CustomStringConv
         ("경남", ["경상남도"]), ("제주", ["제주특별자치도", "제주도"]),
     ]
 
+    /// Position of a short 시도 name in ``provinces`` (0..<17).
+    package static func provinceIndex(_ sido: String) -> Int? { provinces.firstIndex { $0.short == sido } }
+
     private static let sidoByName: [String: String] = {
         var m: [String: String] = [:]
         for p in provinces {
@@ -53,11 +56,9 @@ package struct Region: Sendable, Hashable, Codable, Comparable, CustomStringConv
     /// `서울` admits every `서울 …`; `경기 성남시` admits `경기 성남시` and `경기 성남시 분당구` only.
     package func admits(_ posting: Region) -> Admission {
         guard posting.sido == sido else { return .outside }
-        if districts.isEmpty { return .admitted }
-        if posting.districts.count < districts.count {
-            return Array(districts.prefix(posting.districts.count)) == posting.districts ? .unstatedDistrict : .outside
-        }
-        return Array(posting.districts.prefix(districts.count)) == districts ? .admitted : .outside
+        let shared = min(districts.count, posting.districts.count)
+        for i in 0..<shared where districts[i] != posting.districts[i] { return .outside }
+        return posting.districts.count >= districts.count ? .admitted : .unstatedDistrict
     }
 }
 

@@ -98,11 +98,33 @@ package enum TextNormalizer {
 
     static func slowPath(_ cluster: [Unicode.Scalar], start: Int, end: Int, into out: inout NormalizedText) {
         var raw = String.UnicodeScalarView()
-        raw.append(contentsOf: cluster)
+        raw.append(contentsOf: composeHangul(cluster))
         let normalized = String(raw).precomposedStringWithCompatibilityMapping.lowercased()
         for s in normalized.unicodeScalars {
             out.append(compatibilityJamo(s), start: start, end: end)
         }
+    }
+
+    /// Canonical Hangul composition (L+V → LV, LV+T → LVT), done arithmetically: Foundation's
+    /// NFKC on Linux leaves a precomposed syllable followed by a conjoining final (가 + ᆨ) apart.
+    static func composeHangul(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
+        for s in scalars {
+            let v = s.value
+            if let last = out.last?.value {
+                if (0x1100...0x1112).contains(last) && (0x1161...0x1175).contains(v) {
+                    out[out.count - 1] = Unicode.Scalar(0xAC00 + ((last - 0x1100) * 21 + (v - 0x1161)) * 28)!
+                    continue
+                }
+                if (0xAC00...0xD7A3).contains(last) && (last - 0xAC00) % 28 == 0 && (0x11A8...0x11C2).contains(v) {
+                    out[out.count - 1] = Unicode.Scalar(last + (v - 0x11A7))!
+                    continue
+                }
+            }
+            out.append(s)
+        }
+        return out
     }
 
     private static let leadingJamo: [UInt32] = [
@@ -140,7 +162,7 @@ package enum TextNormalizer {
             }
         }
         if v >= 0xAC00 && v <= 0xD7A3 { return .hangul }
-        if v >= 0x3131 && v <= 0x318E { return .jamo }
+        if v >= 0x3131 && v <= 0x318E { return v == 0x318D ? .other : .jamo }  // ㆍ is used as a middle dot
         if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xF900...0xFAFF).contains(v) { return .han }
         if (0x3040...0x30FF).contains(v) { return s.properties.isAlphabetic && v != 0x30FB ? .kana : .other }
         let p = s.properties

@@ -148,12 +148,22 @@ struct CLITests {
         #expect(r.err.contains("field 'regions'"))
     }
 
+    @Test("out-of-range counts are usage errors, not crashes")
+    func badCounts() throws {
+        for args in [["search", "--index", "x", "지게차", "--top=-1"], ["demo", "--top=-1"], ["stats", "--index", "x", "--top-terms=-1"],
+                     ["why-not", "--index", "x", "--seekers", "s", "--seeker", "a", "--posting", "b", "--top", "0"],
+                     ["recommend", "--index", "x", "--seekers", "s", "--seeker", "a", "--top", "0"]] {
+            let r = try CLI.run(args)
+            #expect(r.status == 64, "\(args): \(r.status) \(r.err)")
+        }
+    }
+
     @Test("--help shows examples for every command")
     func help() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "search", "stats", "sample"] {
+        for c in ["index", "recommend", "why-not", "search", "stats", "sample", "demo", "doctor"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }

@@ -42,6 +42,28 @@ struct ConstraintTests {
         #expect(ids.isDisjoint(with: ["P01", "P04", "P05", "P06"]))
     }
 
+    @Test("a posting naming only the 시도 is not shown to a seeker who asked for one 시군구 (unless the policy includes it, flagged)")
+    func districtNotStated() throws {
+        let postings = Fixtures.postings([
+            #"{"id":"A","title":"지게차 기사","region":"경기"}"#,
+            #"{"id":"B","title":"지게차 기사","region":"경기 성남시 분당구"}"#,
+            #"{"id":"C","title":"지게차 기사","region":"경기 수원시"}"#,
+        ]).records
+        var s = Seeker(id: "S")
+        s.desiredTitle = "지게차"
+        s.regions = [Region.parse("경기 성남시")!]
+        let strict = MatchEngine(postings: postings, model: Fixtures.model())
+        #expect(strict.recommend(s, top: 5, asOf: asOf).map(\.postingID) == ["B"])
+        #expect(try strict.whyNot(s, postingID: "A", top: 5, asOf: asOf) == .vetoed([.districtUnstated(posting: "경기", accepted: ["경기 성남시"])]))
+        #expect(try strict.whyNot(s, postingID: "C", top: 5, asOf: asOf) == .vetoed([.outsideRegion(posting: "경기 수원시", accepted: ["경기 성남시"])]))
+        var model = Fixtures.model()
+        model.ranking.policy.unstatedDistrict = .include
+        let lenient = MatchEngine(postings: postings, model: model)
+        let recs = lenient.recommend(s, top: 5, asOf: asOf, explain: true)
+        #expect(Set(recs.map(\.postingID)) == ["A", "B"])
+        #expect(recs.first { $0.postingID == "A" }!.reasons.contains { $0.kind == .unstated && $0.label.contains("시군구 미기재") })
+    }
+
     @Test("why-not names the veto, or the rank and the gap")
     func whyNot() throws {
         let (engine, seekers) = fixtureEngine()
@@ -67,7 +89,9 @@ struct ConstraintTests {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 3, postings: 600, seekers: 5))
         let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "sample").records + Fixtures.postings(Fixtures.postingLines).records
         for policy in [UnstatedPolicy.include, .exclude] {
-            let engine = MatchEngine(postings: postings, model: Fixtures.model(unstated: policy))
+            var model = Fixtures.model(unstated: policy)
+            model.ranking.policy.unstatedDistrict = policy
+            let engine = MatchEngine(postings: postings, model: model)
             var rng = SeededRandom(seed: 77)
             let regions = ["서울", "경기", "경기 성남시", "부산 해운대구", "서울 송파구", "제주", "경기 이천시"]
             let types = ["정규직", "계약직", "시간제", "인턴"]
@@ -114,6 +138,9 @@ struct RankingTests {
                 let sum = r.reasons.map(\.contribution).reduce(0, +)
                 #expect(abs(sum - r.score) <= 1e-4, "\(s.id) × \(r.postingID): reasons \(sum) vs score \(r.score)")
                 #expect(abs(r.textScore + r.fitScore - r.score) <= 1e-4)
+                // the two-decimal figures shown to people add up to the two-decimal total
+                let shown = Reason.displayed(r.reasons, total: r.score).map { Int($0.dropFirst().replacingOccurrences(of: ".", with: ""))! }
+                #expect(shown.reduce(0, +) == Int((r.score * 100).rounded()), "\(s.id) × \(r.postingID)")
                 checked += 1
             }
         }

@@ -48,6 +48,23 @@ struct LoadingTests {
         #expect(r.errors.last!.reason.contains("truncated"))
     }
 
+    @Test("duplicate keys, empty list items and out-of-range values are rejected without echoing values")
+    func strictObjects() {
+        let r = postings("""
+            {"id":"DK","title":"지게차","region":"부산","region":"서울"}
+            {"id":"E1","title":"x","skills":["지게차",""]}
+            {"id":"E2","title":"x","employmentType":"정규직, 담당 010-1234-5678"}
+            {"id":"E3","title":"x","salaryMax":1012345678}
+            {"id":"E4","title":"x","category":"홍길동 010-2222-3333"}
+            {"id":"E5","title":"x"} trailing
+            """)
+        #expect(r.errors.map { "\($0.line)|\($0.field ?? "-")" } == ["1|region", "2|skills[1]", "3|employmentType", "4|salaryMax", "6|-"])
+        for e in r.errors { #expect(!e.description.contains("1234") && !e.description.contains("1012345678"), "\(e)") }
+        #expect(r.records.map(\.id) == ["E4"])
+        #expect(r.records.first?.category == "홍길동 ***")
+        #expect(r.errors.last?.reason == "not valid JSON")
+    }
+
     @Test func malformedUTF8IsRejectedOthersLoad() {
         var bytes = Array(#"{"id":"A","title":"ok"}"#.utf8) + [0x0A]
         bytes += Array(#"{"id":"B","title":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8) + [0x0A]
@@ -87,6 +104,9 @@ struct LoadingTests {
         let empty = dir.appendingPathComponent("empty.jsonl").path
         #expect(FileManager.default.createFile(atPath: empty, contents: Data("\n \n".utf8)))
         #expect(throws: JobMatchError("\(empty): the file is empty (no records)")) { try JSONLines.loadPostings(path: empty) }
+        let bomOnly = dir.appendingPathComponent("bom.jsonl").path
+        #expect(FileManager.default.createFile(atPath: bomOnly, contents: Data([0xEF, 0xBB, 0xBF, 0x0A, 0x0A])))
+        #expect(throws: JobMatchError("\(bomOnly): the file is empty (no records)")) { try JSONLines.loadPostings(path: bomOnly) }
         #expect(throws: JobMatchError("\(dir.path)/nope.jsonl: no such file")) { try JSONLines.loadPostings(path: dir.path + "/nope.jsonl") }
     }
 

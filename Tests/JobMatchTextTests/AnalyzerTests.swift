@@ -66,6 +66,12 @@ struct AnalyzerGoldenTests {
         #expect(a.analyze(nfd).first.map { [$0.start, $0.end] } == [0, 5])
     }
 
+    @Test("a syllable followed by a conjoining final composes like NFC")
+    func partiallyDecomposedHangul() {
+        #expect(a.terms("\u{AC00}\u{11A8}물류") == a.terms("각물류"))
+        #expect(a.terms("정규직ㆍ계약직") == a.terms("정규직, 계약직"))
+    }
+
     @Test func trigramsWhenConfigured() {
         let tri = KoreanAnalyzer(configuration: AnalyzerConfiguration(ngramSizes: [2, 3]))
         expectTokens(tri, "지게차", terms: ["지게", "지게차", "게차"], kinds: [.bigram, .trigram, .bigram])
