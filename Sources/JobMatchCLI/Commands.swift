@@ -29,18 +29,17 @@ enum Steps {
     }
 
     static func postings(_ path: String, allowInvalid: Bool) throws -> [Posting] {
-        let report: LoadReport<Posting>
-        do { report = try JSONLines.loadPostings(path: path) } catch {
-            Console.err("error: \(error)")
-            throw ExitCode(2)
-        }
-        try check(report, allowInvalid: allowInvalid)
-        return report.records
+        try load(path, allowInvalid: allowInvalid, JSONLines.loadPostings)
     }
 
     static func seekers(_ path: String, allowInvalid: Bool) throws -> [Seeker] {
-        let report: LoadReport<Seeker>
-        do { report = try JSONLines.loadSeekers(path: path) } catch {
+        try load(path, allowInvalid: allowInvalid, JSONLines.loadSeekers)
+    }
+
+    /// File-level problems exit 2; rejected records go through `check`.
+    static func load<R>(_ path: String, allowInvalid: Bool, _ loader: (String) throws(JobMatchError) -> LoadReport<R>) throws -> [R] {
+        let report: LoadReport<R>
+        do { report = try loader(path) } catch {
             Console.err("error: \(error)")
             throw ExitCode(2)
         }

@@ -85,8 +85,8 @@ struct RecommendationJSON: Encodable {
         postingId = r.postingID
         title = p.title
         company = p.company
-        region = p.region?.description ?? (p.regionNationwide ? "전국" : nil)
-        employmentType = p.employmentTypes.isEmpty ? nil : p.employmentTypes.map(\.korean).joined(separator: " · ")
+        region = p.regionText
+        employmentType = p.employmentTypeText
         salaryMin = p.salaryMin
         salaryMax = p.salaryMax
         deadline = p.deadline?.description
@@ -98,7 +98,7 @@ struct RecommendationJSON: Encodable {
 }
 
 extension Posting {
-    var regionLabel: String { region?.description ?? (regionNationwide ? "전국" : "미기재") }
+    var regionLabel: String { regionText ?? "미기재" }
     var salaryLabel: String {
         switch (salaryMin, salaryMax) {
         case let (lo?, hi?): lo == hi ? "\(lo)만원" : "\(lo)~\(hi)만원"

@@ -30,8 +30,8 @@ struct PostingDTO: Codable {
         company = p.company
         description = p.description
         occupation = p.occupation
-        region = p.region?.description ?? (p.regionNationwide ? "전국" : nil)
-        employmentType = p.employmentTypes.isEmpty ? nil : p.employmentTypes.map(\.korean).joined(separator: " · ")
+        region = p.regionText
+        employmentType = p.employmentTypeText
         salaryMin = p.salaryMin
         salaryMax = p.salaryMax
         experienceMin = p.experienceMin
@@ -48,6 +48,14 @@ struct PostingDTO: Codable {
 }
 
 extension Posting {
+    /// The region as the interchange schema writes it (`전국` when so stated), nil when not stated.
+    package var regionText: String? { region?.description ?? (regionNationwide ? "전국" : nil) }
+
+    /// Employment types joined as in the schema (`정규직 · 계약직`), nil when not stated.
+    package var employmentTypeText: String? {
+        employmentTypes.isEmpty ? nil : employmentTypes.map(\.korean).joined(separator: " · ")
+    }
+
     /// One JSON line in the interchange schema (sorted keys; deterministic).
     package var jsonLine: String {
         let enc = JSONEncoder()
