@@ -22,6 +22,24 @@ let benchmarks = {
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
         maxDuration: .seconds(5), maxIterations: 1_000_000)
 
+    let blas = BLAS.runtimeInfo
+    print("OpenBLAS core \(blas.coreName), \(blas.threads) thread(s); \(blas.config)"
+        + (BLASCoreSelection.replacedCore.map { " (replaced generic \($0))" } ?? ""))
+
+    // Raw sgemm, the yardstick for the dense stage (issue 3): n = 1024, C = A·Bᵀ.
+    let n = 1024
+    let a = DenseMatrix(rows: n, cols: n, storage: (0..<(n * n)).map { Float(($0 * 7) % 13) / 13 })
+    let b = DenseMatrix(rows: n, cols: n, storage: (0..<(n * n)).map { Float(($0 * 5) % 11) / 11 })
+    let expectedTrace = (0..<n).reduce(0.0) { $0 + Double(BLAS.gemmABt(a, b)[$1, $1]) }
+    Benchmark("sgemm \(n)³ (raw cblas_sgemm; 2·n³ flop per iteration)",
+              configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(3))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let c = BLAS.gemmABt(a, b)
+            precondition(abs(Double(c[0, 0]) - Double(BLAS.gemmABt(a, b)[0, 0])) < 1e-3 && expectedTrace.isFinite)
+            blackHole(c)
+        }
+    }
+
     let data = SampleGenerator.generate(SampleConfiguration(seed: 7, postings: postingCount, seekers: seekerCount))
     let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "bench").records
     let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "bench").records

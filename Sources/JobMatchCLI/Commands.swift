@@ -345,7 +345,14 @@ struct StatsCommand: ParsableCommand {
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor", abstract: "Show the model and the OpenBLAS runtime (core, config, threads).",
-        discussion: "Example: jobmatch doctor --json")
+        discussion: """
+            JobMatch checks OpenBLAS's kernel at start-up: when OpenBLAS fell back to its generic
+            kernel on a CPU with AVX2 or AVX-512 (Debian's 0.3.21 does not know some newer CPUs), it
+            sets OPENBLAS_CORETYPE and re-executes itself once. A value you set is never changed.
+            OPENBLAS_NUM_THREADS limits OpenBLAS's threads (keep workers × threads ≤ cores).
+
+            Example: jobmatch doctor --json
+            """)
 
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var modelOptions: ModelOptions
@@ -353,16 +360,25 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         let info = BLAS.runtimeInfo
         let model = try Steps.model(modelOptions)
-        struct Doctor: Encodable { var model: String; var modelDirectory: String; var openblas: BLASRuntimeInfo; var openblasCoretypeEnv: String? }
+        let flags = BLASCoreSelection.cpuFlags()
+        struct Doctor: Encodable {
+            var model: String, modelDirectory: String, openblas: BLASRuntimeInfo
+            var openblasCoretypeEnv: String?, openblasNumThreadsEnv: String?, replacedGenericCore: String?, cpuFeatures: [String]
+        }
         let d = Doctor(model: "\(model.name) \(model.version)", modelDirectory: model.directory, openblas: info,
-                       openblasCoretypeEnv: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+                       openblasCoretypeEnv: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                       openblasNumThreadsEnv: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"],
+                       replacedGenericCore: BLASCoreSelection.replacedCore,
+                       cpuFeatures: ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16"].filter(flags.contains))
         if json { Console.out(Console.json(d)); return }
         Console.out("""
-            model              \(d.model) (\(d.modelDirectory))
-            OpenBLAS core      \(info.coreName)
-            OpenBLAS config    \(info.config)
-            OpenBLAS threads   \(info.threads)
-            OPENBLAS_CORETYPE  \(d.openblasCoretypeEnv ?? "(unset)")
+            model                 \(d.model) (\(d.modelDirectory))
+            OpenBLAS core         \(info.coreName)\(d.replacedGenericCore.map { " (chosen by JobMatch; OpenBLAS had picked \($0))" } ?? "")
+            OpenBLAS config       \(info.config)
+            OpenBLAS threads      \(info.threads)
+            OPENBLAS_CORETYPE     \(d.openblasCoretypeEnv ?? "(unset)")
+            OPENBLAS_NUM_THREADS  \(d.openblasNumThreadsEnv ?? "(unset)")
+            CPU features          \(d.cpuFeatures.isEmpty ? "-" : d.cpuFeatures.joined(separator: " "))
             """)
     }
 }

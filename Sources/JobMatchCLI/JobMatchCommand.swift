@@ -1,5 +1,6 @@
 package import ArgumentParser
 import Foundation
+import JobMatchKernels
 
 /// `jobmatch`: the counsellor's command line.
 package struct JobMatchCommand: ParsableCommand {
@@ -40,5 +41,8 @@ struct ModelOptions: ParsableArguments {
 
 /// Entry point for the `jobmatch` executable.
 package enum JobMatchMain {
-    package static func run() { JobMatchCommand.main() }
+    package static func run() {
+        BLASCoreSelection.ensureBestKernel(arguments: CommandLine.arguments)
+        JobMatchCommand.main()
+    }
 }

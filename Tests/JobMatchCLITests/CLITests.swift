@@ -21,7 +21,7 @@ struct CLI {
         var err: String
     }
 
-    static func run(_ args: [String], cwd: String? = nil) throws -> Result {
+    static func run(_ args: [String], cwd: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let bin = try #require(binary, "jobmatch executable not found next to the tests")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
@@ -29,6 +29,7 @@ struct CLI {
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         var env = ProcessInfo.processInfo.environment
         env["JOBMATCH_MODEL"] = Fixtures.repositoryRoot + "/Models/default"
+        env.merge(extra) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -155,6 +156,25 @@ struct CLITests {
                      ["recommend", "--index", "x", "--seekers", "s", "--seeker", "a", "--top", "0"]] {
             let r = try CLI.run(args)
             #expect(r.status == 64, "\(args): \(r.status) \(r.err)")
+        }
+    }
+
+    /// Never changes OPENBLAS_CORETYPE: on machines where the environment sets it (some CPUs
+    /// need it for correct results), the test checks that the value is kept instead.
+    @Test("a generic OpenBLAS kernel is replaced by re-executing once; a user's choice is kept")
+    func openBLASKernel() throws {
+        let flags = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let r = try CLI.run(["doctor", "--json"], environment: ["JOBMATCH_OPENBLAS_ASSUME_CORE": "Prescott"])
+        #expect(r.status == 0, "\(r.err)")
+        let d = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let core = (d["openblas"] as? [String: Any])?["coreName"] as? String
+        if let userValue = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !userValue.isEmpty {
+            #expect(d["replacedGenericCore"] == nil)
+            #expect(d["openblasCoretypeEnv"] as? String == userValue)
+        } else if flags.contains(" avx2") && flags.contains(" fma") {
+            #expect(d["replacedGenericCore"] as? String == "Prescott")
+            #expect(d["openblasCoretypeEnv"] as? String == core)
+            #expect(core == "SkylakeX" || core == "Haswell")
         }
     }
 

@@ -146,3 +146,22 @@ struct SHA256Tests {
         #expect(s.finalize() == SHA256.hash(bytes))
     }
 }
+
+@Suite("OpenBLAS kernel selection")
+struct CoreSelectionTests {
+    let avx512: Set<String> = ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq"]
+
+    @Test func genericKernelOnAModernCPUIsReplaced() {
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Prescott", cpuFlags: avx512, userValue: nil) == "SkylakeX")
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Prescott", cpuFlags: ["avx", "avx2", "fma"], userValue: nil) == "Haswell")
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Prescott", cpuFlags: ["avx"], userValue: nil) == "SandyBridge")
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Prescott", cpuFlags: ["sse3"], userValue: nil) == nil)
+    }
+
+    @Test func aRecognisedCPUOrAUserChoiceIsLeftAlone() {
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Cooperlake", cpuFlags: avx512, userValue: nil) == nil)
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Zen", cpuFlags: avx512, userValue: nil) == nil)
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Prescott", cpuFlags: avx512, userValue: "Prescott") == nil)
+        #expect(BLASCoreSelection.recommendedCore(currentCore: "Prescott", cpuFlags: avx512, userValue: "Haswell") == nil)
+    }
+}
