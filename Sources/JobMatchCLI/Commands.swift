@@ -248,7 +248,9 @@ struct WhyNotCommand: ParsableCommand {
                 o.status = "ranked-below"
                 let gap = (cutoff ?? score) - score
                 o.gap = gap
-                o.message = "제외 조건은 없습니다. \(rank)위 (점수 \(Reason.format(score))) — 상위 \(shown)위 마지막 공고(점수 \(Reason.format(cutoff ?? score)))보다 \(Reason.format(gap))점 낮습니다."
+                // the printed gap is the difference of the printed scores
+                let shownGap = ((cutoff ?? score) * 100).rounded() / 100 - (score * 100).rounded() / 100
+                o.message = "제외 조건은 없습니다. \(rank)위 (점수 \(Reason.format(score))) — 상위 \(shown)위 마지막 공고(점수 \(Reason.format(cutoff ?? score)))보다 \(Reason.format(shownGap))점 낮습니다."
             }
         }
         if json { Console.out(Console.json(o)) } else { Console.out("\(s.id) × \(posting): \(o.message)") }
@@ -333,6 +335,7 @@ struct StatsCommand: ParsableCommand {
             index        \(s.indexBytes) bytes in memory, \(s.filesBytes) bytes on disk
             model        \(s.model)
             """)
+        guard !s.topTerms.isEmpty else { return }
         var t = TextTable(headers: ["term", "documents"])
         t.rightAligned = [1]
         t.rows = s.topTerms.map { [$0.term, String($0.documents)] }

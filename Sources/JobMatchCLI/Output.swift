@@ -1,4 +1,5 @@
 import Foundation
+import JobMatchKernels
 import JobMatchRanking
 import JobMatchText
 
@@ -12,7 +13,7 @@ enum Console {
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 
-    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    static var stderrIsTerminal: Bool { Terminal.standardErrorIsTerminal }
 
     /// A progress line on stderr, only when it is a terminal.
     static func progress(_ s: String) {

@@ -101,8 +101,8 @@ struct Truncated: Error {}
 struct ByteWriter {
     var out: [UInt8] = []
     mutating func bytes(_ b: [UInt8]) { out.append(contentsOf: b) }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+    mutating func u32(_ v: UInt32) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
+    mutating func u64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
     mutating func f64(_ v: Double) { u64(v.bitPattern) }
     mutating func u32s(_ v: [UInt32]) { u64(UInt64(v.count)); for x in v { u32(x) } }
     mutating func f32s(_ v: [Float]) { u64(UInt64(v.count)); for x in v { u32(x.bitPattern) } }

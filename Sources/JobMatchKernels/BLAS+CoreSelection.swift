@@ -80,3 +80,8 @@ package enum BLASCoreSelection {
     /// The kernel OpenBLAS replaced when this process was re-executed, if it was.
     package static var replacedCore: String? { environment(reexecMarker) }
 }
+
+/// Terminal checks for progress output (the C call lives here, with the other C calls).
+package enum Terminal {
+    package static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+}

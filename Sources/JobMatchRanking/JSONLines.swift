@@ -128,7 +128,8 @@ package enum JSONLines {
                 continue
             }
             if let key = DuplicateKeys.first(in: line) {
-                reject(key, "appears twice in the object; give each field once")
+                let printable = key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+                reject(printable, "appears twice in the object; give each field once")
                 continue
             }
             var redactions = 0

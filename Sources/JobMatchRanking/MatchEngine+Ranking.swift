@@ -216,8 +216,8 @@ extension MatchEngine {
             // still counts, so the reasons always add up.
             let missed = contribution.filter { !assigned.contains($0.key) }.map(\.value).reduce(0, +)
             groups.sort { $0.value > $1.value || ($0.value == $1.value && $0.order < $1.order) }
-            // Words worth naming: the strongest few; the rest (and crumbs under 0.005) fold into one line.
-            let shown = groups.filter { $0.value >= 0.005 }.prefix(model.ranking.maxReasonTerms)
+            // Words worth naming: the strongest few; the rest (and crumbs under 0.01) fold into one line.
+            let shown = groups.filter { $0.value >= 0.01 }.prefix(model.ranking.maxReasonTerms)
             for g in shown {
                 out.append(Reason(kind: .matchedWord, label: "일치 단어 '\(g.words)'", words: g.words, contribution: g.value))
             }

@@ -201,7 +201,7 @@ package struct MatchEngine: Sendable {
                     }
                 }
             } else if policy.unstatedRegion == .exclude {
-                out.append(.regionUnstated)
+                out.append(p.regionNationwide ? .regionNationwide : .regionUnstated)
             }
         }
         if !seeker.employmentTypes.isEmpty {

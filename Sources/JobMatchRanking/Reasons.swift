@@ -71,6 +71,7 @@ package enum Veto: Sendable, Equatable, Codable, CustomStringConvertible {
     case deadlinePassed(deadline: String, asOf: String)
     case outsideRegion(posting: String, accepted: [String])
     case regionUnstated
+    case regionNationwide
     case districtUnstated(posting: String, accepted: [String])
     case employmentTypeMismatch(posting: [String], accepted: [String])
     case employmentTypeUnstated
@@ -84,6 +85,7 @@ package enum Veto: Sendable, Equatable, Codable, CustomStringConvertible {
         case .deadlinePassed(let d, let asOf): "접수 마감일 지남 (마감 \(d), 기준일 \(asOf))"
         case .outsideRegion(let p, let a): "희망 지역 밖 (공고 '\(p)', 희망 \(a.joined(separator: ", ")))"
         case .regionUnstated: "근무지역 미기재 (정책: 제외)"
+        case .regionNationwide: "근무지역 '전국' — 실제 근무지를 알 수 없음 (정책: 제외)"
         case .districtUnstated(let p, let a): "근무지역 시군구 미기재 (공고 '\(p)', 희망 \(a.joined(separator: ", ")); 정책: 제외)"
         case .employmentTypeMismatch(let p, let a): "고용형태 불일치 (공고 \(p.joined(separator: "·")), 희망 \(a.joined(separator: ", ")))"
         case .employmentTypeUnstated: "고용형태 미기재 (정책: 제외)"

@@ -61,7 +61,7 @@ enum RecordParsing {
             throw FieldError(field: "id", reason: "must not contain spaces or control characters (TREC files split on spaces)")
         }
         if id.utf8.count > 200 { throw FieldError(field: "id", reason: "is longer than 200 bytes") }
-        if PersonalDataRedactor.looksLikeResidentNumber(id) || PersonalDataRedactor.redact(id).redactions.count > 0 {
+        if PersonalDataRedactor.containsPersonalData(id) {
             throw FieldError(field: "id", reason: "looks like personal data (a resident registration number, phone or e-mail); use a pseudonymous id")
         }
         return id

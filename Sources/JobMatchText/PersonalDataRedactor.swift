@@ -1,14 +1,18 @@
 /// Removes personal data from free text before anything else sees it: resident registration
-/// numbers (주민등록번호, also masked forms), Korean phone numbers and e-mail addresses are
-/// replaced by `***`, so none of their digits or letters reach the analyzer, the vocabulary,
-/// the index, any output or any log.
+/// numbers (주민등록번호, whole, front part or masked), Korean phone numbers (also masked and
+/// international forms) and e-mail addresses (also obfuscated forms such as `(at)`, `골뱅이`) are
+/// replaced by `***`, so none of their digits or letters reach the analyzer, the vocabulary, the
+/// index, any output or any log.
 ///
-/// Numbers are read as groups of digits (any script, e.g. full-width `０１０`) joined by short
-/// gaps: spaces, and at most one of `- . – — － ㅡ / _ ~ ) ·`. A chain of groups is a phone number
-/// when it starts with a Korean mobile, area or service prefix (`010`, `02`, `031`, `070`,
-/// `0505`, `+82 10`, …) and has the usual lengths; a resident number is 6 + 7 digits (or 13 in a
-/// row, or 6 digits followed by a masked tail such as `-1******`). Where candidates overlap, the
-/// one covering more digits wins, so `접수 2026-01-02 010-5678-9012` masks the phone, not the date.
+/// Detection runs on a folded view of the text, one scalar for one scalar: full-width ASCII to
+/// ASCII, every Unicode dash to `-`, every space or invisible format character to a space,
+/// star-like marks to `*`. Numbers are read as groups of digits (any script) or of mask marks
+/// (`*`, `#`, `x`, `●`), joined by gaps of spaces with at most one of `- . / _ ~ ( ) · ㆍ , : |`.
+/// A chain of groups is a phone number when it starts with a Korean mobile, area or service prefix
+/// (`010`, `02`, `031`, `070`, `0505`, `+82 10`, `0082`, …) and has the usual lengths; a resident
+/// number is a valid YYMMDD plus a 7-digit tail starting 1–8 (masked or not), or just the front
+/// `YYMMDD-N`. Where candidates overlap, the one covering more digits wins, so
+/// `접수 2026-01-02 010-5678-9012` masks the phone, not the date.
 package enum PersonalDataRedactor {
     package static let mask = "***"
 
@@ -29,41 +33,60 @@ package enum PersonalDataRedactor {
 
     package static func redact(_ text: String) -> Result {
         var needsWork = false
-        for s in text.unicodeScalars where isDigit(s) || s == "@" || s == "＠" {
+        for s in text.unicodeScalars where isDigit(s) || s == "@" || s == "＠" || s == "﹫" || s == "골" {
             needsWork = true
             break
         }
+        if !needsWork { needsWork = text.contains("at)") || text.contains("at]") || text.contains("AT)") || text.contains("AT]") }
         guard needsWork else { return Result(text: text, redactions: []) }
-        let scalars = Array(text.unicodeScalars)
-        var candidates: [Candidate] = []
-        for i in scalars.indices where scalars[i] == "@" || scalars[i] == "＠" {
-            if let span = emailSpan(scalars, at: i) { candidates.append(Candidate(range: span, kind: .email, weight: 1_000)) }
-        }
-        candidates += numberCandidates(scalars)
+        let original = Array(text.unicodeScalars)
+        let s = original.map(fold)
+        var candidates = emailCandidates(s)
+        candidates += numberCandidates(s)
         guard !candidates.isEmpty else { return Result(text: text, redactions: []) }
         // Strongest first (e-mails, then more digits), then leftmost; keep those that do not overlap.
         candidates.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.range.lowerBound < $1.range.lowerBound) }
+        var covered = [Bool](repeating: false, count: s.count)
         var chosen: [Candidate] = []
-        for c in candidates where !chosen.contains(where: { $0.range.overlaps(c.range) }) { chosen.append(c) }
+        for c in candidates where !c.range.contains(where: { covered[$0] }) {
+            for i in c.range { covered[i] = true }
+            chosen.append(c)
+        }
         chosen.sort { $0.range.lowerBound < $1.range.lowerBound }
         var out = String.UnicodeScalarView()
         var cursor = 0
         for c in chosen {
-            out.append(contentsOf: scalars[cursor..<c.range.lowerBound])
+            out.append(contentsOf: original[cursor..<c.range.lowerBound])
             out.append(contentsOf: mask.unicodeScalars)
             cursor = c.range.upperBound
         }
-        out.append(contentsOf: scalars[cursor...])
+        out.append(contentsOf: original[cursor...])
         return Result(text: String(out), redactions: chosen.map(\.kind))
     }
 
-    /// Whether the string is a resident registration number (possibly masked) and nothing more.
-    package static func looksLikeResidentNumber(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        let digits = scalars.indices.filter { isDigit(scalars[$0]) }
-        guard let first = digits.first, let last = digits.last else { return false }
-        return numberCandidates(scalars).contains {
-            $0.kind == .residentRegistrationNumber && $0.range.lowerBound <= first && $0.range.upperBound > last
+    /// Whether the string contains personal data (for refusing ids that do).
+    package static func containsPersonalData(_ text: String) -> Bool {
+        !redact(text).redactions.isEmpty
+    }
+
+    // MARK: Folding
+
+    static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        let v = s.value
+        if v < 0x80 { return v == 0x09 ? " " : s }
+        if (0xFF01...0xFF5E).contains(v) { return Unicode.Scalar(v - 0xFEE0)! }
+        switch v {
+        case 0xFE6B: return "@"
+        case 0x2212, 0x2043, 0xFE63: return "-"
+        case 0x2217, 0x204E, 0x2731, 0x25CF, 0x25CB, 0x25EF, 0x2022: return "*"
+        case 0x318D, 0x00B7, 0x2027, 0x30FB: return "·"
+        case 0x3161: return "-"  // ㅡ typed as a dash
+        default: break
+        }
+        switch s.properties.generalCategory {
+        case .dashPunctuation: return "-"
+        case .spaceSeparator, .format, .lineSeparator, .paragraphSeparator: return " "
+        default: return s
         }
     }
 
@@ -71,7 +94,10 @@ package enum PersonalDataRedactor {
 
     struct Group {
         var range: Range<Int>
+        /// Digit values; `-1` for a mask mark.
         var digits: [Int]
+        var isMask: Bool { digits.first == -1 }
+        var count: Int { digits.count }
     }
 
     @inline(__always)
@@ -85,25 +111,25 @@ package enum PersonalDataRedactor {
         return Int(s.properties.numericValue ?? 0)
     }
 
-    static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        s == " " || s == "\t" || s == "\u{3000}" || s == "\u{A0}"
+    static func isMaskMark(_ s: Unicode.Scalar) -> Bool { s == "*" || s == "#" || s == "x" || s == "X" }
+
+    static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        (s.value >= 0x41 && s.value <= 0x5A) || (s.value >= 0x61 && s.value <= 0x7A)
     }
 
-    static let separators: Set<Unicode.Scalar> = [
-        "-", ".", "–", "—", "－", "‐", "‑", "ㅡ", "/", "_", "~", "～", "．", ")", "）", "·",
-    ]
+    static let separators: Set<Unicode.Scalar> = ["-", ".", "/", "_", "~", "(", ")", "·", ",", ":", "|"]
 
-    static let masks: Set<Unicode.Scalar> = ["*", "＊", "x", "X", "●", "○"]
-
-    /// Whether the gap `s[range]` joins two digit groups: spaces, at most one separator, spaces.
-    static func joins(_ s: [Unicode.Scalar], _ range: Range<Int>) -> Bool {
-        guard !range.isEmpty, range.count <= 4 else { return false }
+    /// Whether the gap `s[range]` joins two groups: spaces and at most one separator, ≤ 6 long.
+    /// A digit group and a mask group may also touch (`1******`).
+    static func joins(_ s: [Unicode.Scalar], _ range: Range<Int>, _ a: Group, _ b: Group) -> Bool {
+        if range.isEmpty { return a.isMask != b.isMask }
+        guard range.count <= 6 else { return false }
         var seps = 0
         for i in range {
-            if isSpace(s[i]) { continue }
+            if s[i] == " " { continue }
             if separators.contains(s[i]) { seps += 1 } else { return false }
         }
-        return seps <= 1
+        return seps <= 2 && (seps <= 1 || s[range].contains("(") || s[range].contains(")"))
     }
 
     static let mobilePrefixes: Set<[Int]> = [[0, 1, 0], [0, 1, 1], [0, 1, 6], [0, 1, 7], [0, 1, 8], [0, 1, 9]]
@@ -123,139 +149,215 @@ package enum PersonalDataRedactor {
         return 0
     }
 
-    static func numberCandidates(_ s: [Unicode.Scalar]) -> [Candidate] {
-        var groups: [Group] = []
+    /// YYMMDD that is a real calendar day (any century).
+    static func isBirthDate(_ d: [Int]) -> Bool {
+        guard d.count == 6, !d.contains(-1) else { return false }
+        let m = d[2] * 10 + d[3], day = d[4] * 10 + d[5]
+        return (1...12).contains(m) && (1...31).contains(day)
+    }
+
+    static func groups(_ s: [Unicode.Scalar]) -> [Group] {
+        var out: [Group] = []
         var i = 0
         while i < s.count {
-            guard isDigit(s[i]) else {
-                i += 1
-                continue
-            }
             let start = i
-            var digits: [Int] = []
-            while i < s.count && isDigit(s[i]) {
-                digits.append(digitValue(s[i]))
+            if isDigit(s[i]) {
+                var digits: [Int] = []
+                while i < s.count && isDigit(s[i]) {
+                    digits.append(digitValue(s[i]))
+                    i += 1
+                }
+                out.append(Group(range: start..<i, digits: digits))
+            } else if isMaskMark(s[i]) {
+                while i < s.count && isMaskMark(s[i]) { i += 1 }
+                // a run of marks counts only when it is not part of a word (`box`, `XXL`)
+                let letterBefore = start > 0 && isLetter(s[start - 1])
+                let letterAfter = i < s.count && isLetter(s[i])
+                let onlyLetters = s[start..<i].allSatisfy { $0 == "x" || $0 == "X" }
+                if (3...8).contains(i - start) && !(onlyLetters && (letterBefore || letterAfter)) {
+                    out.append(Group(range: start..<i, digits: [Int](repeating: -1, count: i - start)))
+                }
+            } else {
                 i += 1
             }
-            groups.append(Group(range: start..<i, digits: digits))
         }
+        return out
+    }
+
+    static func numberCandidates(_ s: [Unicode.Scalar]) -> [Candidate] {
+        let gs = groups(s)
         var out: [Candidate] = []
-        for g in groups.indices {
-            // the chain of joined groups starting at g (at most 4)
-            var chain = [groups[g]]
+        for g in gs.indices where !gs[g].isMask {
+            var chain = [gs[g]]
             var k = g
-            while k + 1 < groups.count, chain.count < 4, joins(s, groups[k].range.upperBound..<groups[k + 1].range.lowerBound) {
+            while k + 1 < gs.count, chain.count < 6, joins(s, gs[k].range.upperBound..<gs[k + 1].range.lowerBound, gs[k], gs[k + 1]) {
                 k += 1
-                chain.append(groups[k])
+                chain.append(gs[k])
             }
             for n in stride(from: chain.count, through: 1, by: -1) {
-                let c = Array(chain.prefix(n))
-                if let cand = classify(c, s) {
+                if let cand = classify(Array(chain.prefix(n)), s, nextGroupTouches: n < chain.count) {
                     out.append(cand)
                     break
+                }
+            }
+            // Front and back of a resident number written apart: "900101 뒷자리 1234567".
+            if gs[g].count == 6 && isBirthDate(gs[g].digits), g + 1 < gs.count {
+                let next = gs[g + 1]
+                if next.count == 7, !next.isMask, (1...8).contains(next.digits[0]),
+                    next.range.lowerBound - gs[g].range.upperBound <= 12
+                {
+                    out.append(Candidate(range: gs[g].range.lowerBound..<next.range.upperBound, kind: .residentRegistrationNumber, weight: 13))
                 }
             }
         }
         return out
     }
 
-    static func classify(_ c: [Group], _ s: [Unicode.Scalar]) -> Candidate? {
-        let lengths = c.map(\.digits.count)
+    static func classify(_ c: [Group], _ s: [Unicode.Scalar], nextGroupTouches: Bool) -> Candidate? {
+        let lengths = c.map(\.count)
         let all = c.flatMap(\.digits)
         var span = c[0].range.lowerBound..<c[c.count - 1].range.upperBound
         func candidate(_ kind: Kind) -> Candidate { Candidate(range: span, kind: kind, weight: all.count) }
 
-        // Resident registration number: 6 + 7, or 13 in a row.
-        if lengths == [6, 7] || lengths == [13] { return candidate(.residentRegistrationNumber) }
-        // Masked: 6 digits, a separator, then a 7-character tail of digits and mask marks
-        // (900101-1******, 900101-*******).
-        if lengths == [6] || lengths == [6, 1] {
-            let sixEnd = c[0].range.upperBound
-            var j = sixEnd
-            while j < s.count && j - sixEnd < 2 && (isSpace(s[j]) || s[j] == "-" || s[j] == "－") { j += 1 }
-            var tail = 0
-            var masked = 0
-            while j < s.count && tail < 7 && (isDigit(s[j]) || masks.contains(s[j])) {
-                if masks.contains(s[j]) { masked += 1 }
-                tail += 1
-                j += 1
-            }
-            if tail == 7 && masked >= 4 {
-                span = c[0].range.lowerBound..<j
-                return Candidate(range: span, kind: .residentRegistrationNumber, weight: 13)
-            }
+        // Resident registration numbers.
+        let front = c[0].digits
+        if front.count == 13 && isBirthDate(Array(front.prefix(6))) && (1...8).contains(front[6]) {
+            return candidate(.residentRegistrationNumber)
         }
-        // +82 / 82 country code, leading zero of the prefix dropped.
-        if c.count >= 3, c[0].digits == [8, 2] {
-            let rest = [0] + c.dropFirst().flatMap(\.digits)
-            let restLengths = Array(lengths.dropFirst())
-            let p = prefixLength(rest)
-            if p > 0, restLengths.first.map({ $0 + 1 == p }) == true, isPhoneTail(Array(restLengths.dropFirst())) {
+        if front.count == 6 && isBirthDate(front) {
+            let tail = c.dropFirst().flatMap(\.digits)
+            let tailOK = tail.first.map { $0 == -1 || (1...8).contains($0) } ?? false
+            if tailOK && tail.count == 7 && (c.count == 2 || c.count == 3) { return candidate(.residentRegistrationNumber) }
+            // the front part alone, "900101-1"
+            if c.count == 2 && tail.count == 1 && (1...8).contains(tail[0]) && !nextGroupTouches { return candidate(.residentRegistrationNumber) }
+        }
+
+        // International: +82 / 0082 / 00X 82, then the number without its leading 0 ("(0)" allowed).
+        var rest: [Group]? = nil
+        if c.count >= 2 && (front == [8, 2] || front == [0, 0, 8, 2]) {
+            rest = Array(c.dropFirst())
+        } else if c.count >= 3 && front.count == 3 && front[0] == 0 && front[1] == 0 && c[1].digits == [8, 2] {
+            rest = Array(c.dropFirst(2))
+        } else if c.count == 1 && front.count >= 11 && (front.starts(with: [8, 2]) || front.starts(with: [0, 0, 8, 2])) {
+            let skip = front.starts(with: [8, 2]) ? 2 : 4
+            rest = [Group(range: c[0].range, digits: Array(front.dropFirst(skip)))]
+        }
+        if var r = rest {
+            if r.first?.digits == [0] { r.removeFirst() }
+            let digits = r.flatMap(\.digits)
+            if (9...10).contains(digits.count), !(r.first?.isMask ?? true), prefixLength([0] + digits) > 0 {
                 var lower = span.lowerBound
-                if lower > 0 && (s[lower - 1] == "+" || s[lower - 1] == "＋") { lower -= 1 }
+                if lower > 0 && s[lower - 1] == "+" { lower -= 1 }
                 span = lower..<span.upperBound
                 return candidate(.phone)
             }
         }
-        let p = prefixLength(all)
+
+        // Domestic phone numbers.
+        guard !c[0].isMask else { return nil }
+        let p = prefixLength(front)
         guard p > 0 else { return nil }
         var ok = false
         if c.count == 1 {
-            ok = (7...8).contains(all.count - p)
-        } else if lengths[0] == p {
-            ok = isPhoneTail(Array(lengths.dropFirst()))
+            ok = (7...8).contains(front.count - p)
+        } else if front.count == p {
+            let tail = Array(lengths.dropFirst())
+            ok = tail == [3, 4] || tail == [4, 4] || tail == [7] || tail == [8]
         }
         guard ok else { return nil }
-        // include an opening bracket before an area code: "(02) 123-4567"
-        if span.lowerBound > 0 && (s[span.lowerBound - 1] == "(" || s[span.lowerBound - 1] == "（") {
+        // an opening bracket around the area code goes too: "(02) 123-4567"
+        let after = c[0].range.upperBound
+        if span.lowerBound > 0 && s[span.lowerBound - 1] == "(" && after < s.count && s[after] == ")" {
             span = (span.lowerBound - 1)..<span.upperBound
         }
         return candidate(.phone)
     }
 
-    /// After the prefix: 3–4 + 4 digits, or 7–8 in one group.
-    static func isPhoneTail(_ lengths: [Int]) -> Bool {
-        lengths == [3, 4] || lengths == [4, 4] || lengths == [7] || lengths == [8]
-    }
-
     // MARK: E-mail
 
-    static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
-        // full-width ASCII → ASCII
-        if (0xFF01...0xFF5E).contains(s.value) { return Unicode.Scalar(s.value - 0xFEE0)! }
-        return s
-    }
-
-    static func isEmailLocal(_ raw: Unicode.Scalar) -> Bool {
-        let s = fold(raw)
+    static func isEmailLocal(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        default: return "._%+-".unicodeScalars.contains(s)
+        default: return s == "." || s == "_" || s == "%" || s == "+" || s == "-"
         }
     }
 
-    static func isEmailDomain(_ raw: Unicode.Scalar) -> Bool {
-        let s = fold(raw)
+    static func isDomainLetter(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        default: return s == "." || s == "-"
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0xAC00...0xD7A3: return true
+        default: return s == "-"
         }
     }
 
-    /// The e-mail address around the `@` at `at` (one space either side of it is tolerated).
-    static func emailSpan(_ s: [Unicode.Scalar], at: Int) -> Range<Int>? {
-        var localEnd = at
-        if localEnd > 0 && isSpace(s[localEnd - 1]) { localEnd -= 1 }
-        var lo = localEnd
-        while lo > 0 && isEmailLocal(s[lo - 1]) { lo -= 1 }
-        var domainStart = at + 1
-        if domainStart < s.count && isSpace(s[domainStart]) { domainStart += 1 }
-        var hi = domainStart
-        while hi < s.count && isEmailDomain(s[hi]) { hi += 1 }
-        while hi > domainStart && (fold(s[hi - 1]) == "." || fold(s[hi - 1]) == "-") { hi -= 1 }
-        guard lo < localEnd, hi > domainStart else { return nil }
-        let domain = s[domainStart..<hi].map(fold)
-        guard let dot = domain.firstIndex(of: "."), dot > domain.startIndex, domain.last != "." else { return nil }
-        return lo..<hi
+    static func emailCandidates(_ s: [Unicode.Scalar]) -> [Candidate] {
+        var out: [Candidate] = []
+        var i = 0
+        while i < s.count {
+            // the "at": @, (at), [at], 골뱅이 (spaces around allowed)
+            var atEnd = -1
+            var strong = false
+            if s[i] == "@" {
+                atEnd = i + 1
+                while atEnd < s.count && s[atEnd] == "@" { atEnd += 1 }
+                strong = true
+            } else if matches(s, i, "(at)") || matches(s, i, "[at]") || matches(s, i, "(AT)") || matches(s, i, "[AT]") {
+                atEnd = i + 4
+            } else if matches(s, i, "골뱅이") {
+                atEnd = i + 3
+            }
+            guard atEnd > 0 else {
+                i += 1
+                continue
+            }
+            var localEnd = i
+            while localEnd > 0 && s[localEnd - 1] == " " && i - localEnd < 2 { localEnd -= 1 }
+            var lo = localEnd
+            while lo > 0 && isEmailLocal(s[lo - 1]) { lo -= 1 }
+            var j = atEnd
+            while j < s.count && s[j] == " " && j - atEnd < 2 { j += 1 }
+            // domain labels separated by dots, spaces allowed around a dot ("naver . com")
+            var hi = j
+            var dots = 0
+            var lastLabel = j
+            var k = j
+            while k < s.count && isDomainLetter(s[k]) { k += 1 }
+            if k > j { hi = k }
+            while hi > j {
+                var d = hi
+                while d < s.count && s[d] == " " && d - hi < 2 { d += 1 }
+                guard d < s.count && s[d] == "." else { break }
+                d += 1
+                while d < s.count && s[d] == " " && d - hi < 4 { d += 1 }
+                var e = d
+                while e < s.count && isDomainLetter(s[e]) { e += 1 }
+                guard e > d else { break }
+                lastLabel = d
+                hi = e
+                dots += 1
+            }
+            // the top-level label is ASCII: "naver.com으로" ends at "com"
+            if dots > 0, let firstHangul = (lastLabel..<hi).first(where: { s[$0].value >= 0xAC00 }) {
+                hi = firstHangul
+                if hi == lastLabel { dots -= 1 }
+            }
+            let localLength = localEnd - lo
+            let domainLength = hi - j
+            if localLength >= 1 && domainLength >= 2 && (dots > 0 || (strong && localLength >= 2)) {
+                out.append(Candidate(range: lo..<hi, kind: .email, weight: 1_000))
+                i = hi
+            } else {
+                i = atEnd
+            }
+        }
+        return out
+    }
+
+    static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: String) -> Bool {
+        var k = at
+        for w in word.unicodeScalars {
+            guard k < s.count, s[k] == w else { return false }
+            k += 1
+        }
+        return true
     }
 }

@@ -56,6 +56,9 @@ struct ConstraintTests {
         #expect(strict.recommend(s, top: 5, asOf: asOf).map(\.postingID) == ["B"])
         #expect(try strict.whyNot(s, postingID: "A", top: 5, asOf: asOf) == .vetoed([.districtUnstated(posting: "경기", accepted: ["경기 성남시"])]))
         #expect(try strict.whyNot(s, postingID: "C", top: 5, asOf: asOf) == .vetoed([.outsideRegion(posting: "경기 수원시", accepted: ["경기 성남시"])]))
+        let nationwide = MatchEngine(postings: Fixtures.postings([#"{"id":"N","title":"지게차 기사","region":"전국"}"#]).records,
+                                     model: Fixtures.model(unstated: .exclude))
+        #expect(try nationwide.whyNot(s, postingID: "N", top: 5, asOf: asOf) == .vetoed([.regionNationwide]))
         var model = Fixtures.model()
         model.ranking.policy.unstatedDistrict = .include
         let lenient = MatchEngine(postings: postings, model: model)

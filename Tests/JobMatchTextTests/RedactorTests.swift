@@ -35,6 +35,44 @@ struct RedactorTests {
         ("900101-*******", "***"),
         ("메일ｈｏｎｇ＠ｎａｖｅｒ．ｃｏｍ으로", "메일***으로"),
         ("hong @ daum.net", "***"),
+        // second review
+        ("연락 +821027418365 로", "연락 *** 로"),
+        ("+82 1027418365", "***"),
+        ("+82-1027418365", "***"),
+        ("+82 (0)10-2741-8365", "***"),
+        ("0082-10-2741-8365", "***"),
+        ("001-82-10-2741-8365", "***"),
+        ("010-****-8365", "***"),
+        ("010-2741-****", "***"),
+        ("010-2741-xxxx", "***"),
+        ("010―2741―8365", "***"),
+        ("010−2741−8365", "***"),
+        ("010‒2741‒8365", "***"),
+        ("010ㆍ2741ㆍ8365", "***"),
+        ("010,2741,8365", "***"),
+        ("010:2741:8365", "***"),
+        ("010|2741|8365", "***"),
+        ("010\u{2009}2741\u{202F}8365", "***"),
+        ("010\u{200B}2741\u{200B}8365", "***"),
+        ("010  -  2741  -  8365", "***"),
+        ("900101-1 입니다", "*** 입니다"),
+        ("900101 - 1", "***"),
+        ("900101-1 ******", "***"),
+        ("900101-1######", "***"),
+        ("900101-1∗∗∗∗∗∗", "***"),
+        ("900101-1ＸＸＸＸＸＸ", "***"),
+        ("900101‒1234567", "***"),
+        ("900101  -  1234567", "***"),
+        ("주민번호 앞자리 900101 뒷자리 1234567", "주민번호 앞자리 ***"),
+        ("hong84(at)naver.com", "***"),
+        ("hong84[at]naver.com", "***"),
+        ("hong84 골뱅이 naver.com", "***"),
+        ("hong84@naver . com", "***"),
+        ("hong84﹫naver.com", "***"),
+        ("hong84@naver 로 연락", "*** 로 연락"),
+        ("hong84@@naver.com", "***"),
+        ("hong84@네이버.com", "***"),
+        ("과장(010-2741-8365, hong84@naver.com)", "과장(***, ***)"),
         ("담당자이메일:kim_01@corp.co.kr입니다", "담당자이메일:***입니다"),
     ])
     func masked(input: String, expected: String) {
@@ -46,6 +84,8 @@ struct RedactorTests {
     @Test("ordinary numbers are kept", arguments: [
         "마감 2026-11-27", "연봉 3,000만원", "주 5일 근무, 2교대", "1588-1234 대표번호", "경력 3~5년", "ISO 9001 인증", "사업자 123-45-67890",
         "근무 2019~2023", "09:00~18:00 근무", "모집 인원 00명", "2026.01.05 - 2026.02.05", "연봉 2400-3000만원", "Java 8, Spring 5.3",
+        "모델 SM-G998N", "XXL 사이즈 box 3개", "골뱅이 무침 조리", "ISBN 979-11-1234-567-8", "우편번호 06236", "IP 192.168.0.1",
+        "timestamp 1732700000000", "at the office [at] 9",
     ])
     func kept(input: String) {
         let r = PersonalDataRedactor.redact(input)
@@ -53,9 +93,12 @@ struct RedactorTests {
         #expect(r.redactions.isEmpty)
     }
 
-    @Test func residentNumberShapedId() {
-        #expect(PersonalDataRedactor.looksLikeResidentNumber("900101-1234567"))
-        #expect(!PersonalDataRedactor.looksLikeResidentNumber("S00001"))
+    @Test func personalDataInIds() {
+        #expect(PersonalDataRedactor.containsPersonalData("900101-1234567"))
+        #expect(PersonalDataRedactor.containsPersonalData("+821027418365"))
+        #expect(!PersonalDataRedactor.containsPersonalData("S00001"))
+        #expect(!PersonalDataRedactor.containsPersonalData("1732700000000"), "a millisecond timestamp is no resident number")
+        #expect(!PersonalDataRedactor.containsPersonalData("job-1732700000001"))
     }
 
     @Test("no digit of a canary survives analysis")
