@@ -5,6 +5,8 @@ package struct SHA256: Sendable {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
     private var buffer: [UInt8] = []
+    /// The message schedule, reused for every block.
+    private var schedule = [UInt32](repeating: 0, count: 64)
     private var length: UInt64 = 0
 
     private static let k: [UInt32] = [
@@ -29,14 +31,13 @@ package struct SHA256: Sendable {
                 i += 1
             }
             if buffer.count == 64 {
-                compress()
+                let block = buffer
+                compress(block, 0)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
         while bytes.count - i >= 64 {
-            buffer.append(contentsOf: bytes[i..<(i + 64)])
-            compress()
-            buffer.removeAll(keepingCapacity: true)
+            compress(bytes, i)
             i += 64
         }
         buffer.append(contentsOf: bytes[i...])
@@ -74,21 +75,28 @@ package struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func compress() {
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            w[i] = UInt32(buffer[i * 4]) << 24 | UInt32(buffer[i * 4 + 1]) << 16 | UInt32(buffer[i * 4 + 2]) << 8 | UInt32(buffer[i * 4 + 3])
+    /// One 64-byte block starting at `offset` of `data`.
+    private mutating func compress(_ data: [UInt8], _ offset: Int) {
+        precondition(offset >= 0 && offset + 64 <= data.count, "SHA256: block out of range")
+        data.withUnsafeBufferPointer { d in
+            schedule.withUnsafeMutableBufferPointer { w in
+                for t in 0..<16 {
+                    let o = offset + t * 4
+                    w[t] = UInt32(d[o]) << 24 | UInt32(d[o + 1]) << 16 | UInt32(d[o + 2]) << 8 | UInt32(d[o + 3])
+                }
+            }
         }
-        for i in 16..<64 {
-            let s0 = w[i - 15].rotr(7) ^ w[i - 15].rotr(18) ^ (w[i - 15] >> 3)
-            let s1 = w[i - 2].rotr(17) ^ w[i - 2].rotr(19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        for t in 16..<64 {
+            let x = schedule[t - 15], y = schedule[t - 2]
+            let s0 = x.rotr(7) ^ x.rotr(18) ^ (x >> 3)
+            let s1 = y.rotr(17) ^ y.rotr(19) ^ (y >> 10)
+            schedule[t] = schedule[t - 16] &+ s0 &+ schedule[t - 7] &+ s1
         }
         var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for i in 0..<64 {
+        for t in 0..<64 {
             let s1 = e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ Self.k[i] &+ w[i]
+            let t1 = hh &+ s1 &+ ch &+ Self.k[t] &+ schedule[t]
             let s0 = a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj

@@ -24,6 +24,12 @@ struct PostingDTO: Codable {
     var source: String?
     var url: String?
 
+    static func encoder() -> JSONEncoder {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return enc
+    }
+
     init(_ p: Posting) {
         id = p.id
         title = p.title
@@ -57,10 +63,10 @@ extension Posting {
     }
 
     /// One JSON line in the interchange schema (sorted keys; deterministic).
-    package var jsonLine: String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? enc.encode(PostingDTO(self))) ?? Data(), as: UTF8.self)
+    package var jsonLine: String { jsonLine(using: PostingDTO.encoder()) }
+
+    func jsonLine(using encoder: JSONEncoder) -> String {
+        String(decoding: (try? encoder.encode(PostingDTO(self))) ?? Data(), as: UTF8.self)
     }
 }
 
@@ -99,15 +105,18 @@ package enum IndexDirectory {
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
         }
-        var lines = ""
-        for p in engine.postings { lines += p.jsonLine + "\n" }
-        let postingsBytes = Array(lines.utf8)
+        var postingsBytes: [UInt8] = []
+        let encoder = PostingDTO.encoder()
+        for p in engine.postings {
+            postingsBytes += p.jsonLine(using: encoder).utf8
+            postingsBytes.append(0x0A)
+        }
         let indexBytes = IndexFile.encode(engine.index)
         let meta = Meta(
             formatVersion: formatVersion, modelName: engine.model.name, modelVersion: engine.model.version,
             modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
             openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
-            files: ["postings.jsonl": SHA256.hex(SHA256.hash(postingsBytes)), "index.bin": SHA256.hex(SHA256.hash(indexBytes))])
+            files: ["postings.jsonl": SHA256.hex(SHA256.hash(postingsBytes)), "index.bin": SHA256.hex(Array(indexBytes.suffix(32)))])
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         let metaBytes = [UInt8]((try? enc.encode(meta)) ?? Data()) + [0x0A]
@@ -143,7 +152,10 @@ package enum IndexDirectory {
             let path = dir + "/" + name
             guard let data = fm.contents(atPath: path) else { throw JobMatchError("\(path): missing") }
             let bytes = [UInt8](data)
-            guard SHA256.hex(SHA256.hash(bytes)) == meta.files[name] else {
+            // index.bin carries the SHA-256 of its body in its last 32 bytes (checked when decoded);
+            // index.json records that digest, so the two files must belong together.
+            let digest = name == "index.bin" ? SHA256.hex(Array(bytes.suffix(32))) : SHA256.hex(SHA256.hash(bytes))
+            guard digest == meta.files[name] else {
                 throw JobMatchError("\(path): checksum mismatch with index.json; the index is damaged — rebuild with `jobmatch index`")
             }
             contents[name] = bytes

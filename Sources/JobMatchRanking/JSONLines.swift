@@ -92,7 +92,6 @@ package enum JSONLines {
     ) -> LoadReport<R> {
         var report = LoadReport<R>(file: file)
         var firstLine: [String: Int] = [:]
-        let decoder = JSONDecoder()
         var start = 0
         var lineNo = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
@@ -118,7 +117,7 @@ package enum JSONLines {
             }
             let value: JSONValue
             do {
-                value = try decoder.decode(JSONValue.self, from: Data(line))
+                value = try JSONValue.parse(line)
             } catch {
                 reject(nil, Self.isUnclosed(line) ? "not valid JSON: the line ends before the object closes (truncated?)" : "not valid JSON")
                 continue

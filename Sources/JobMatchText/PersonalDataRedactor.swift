@@ -74,6 +74,7 @@ package enum PersonalDataRedactor {
     static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
         let v = s.value
         if v < 0x80 { return v == 0x09 ? " " : s }
+        if v >= 0xAC00 && v <= 0xD7A3 { return s }  // Hangul syllables: most of the text
         if (0xFF01...0xFF5E).contains(v) { return Unicode.Scalar(v - 0xFEE0)! }
         switch v {
         case 0xFE6B: return "@"
@@ -103,6 +104,7 @@ package enum PersonalDataRedactor {
     @inline(__always)
     static func isDigit(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 { return s.value >= 0x30 && s.value <= 0x39 }
+        if s.value >= 0xAC00 && s.value <= 0xD7A3 { return false }
         return s.properties.numericType == .decimal
     }
 
@@ -300,9 +302,9 @@ package enum PersonalDataRedactor {
                 atEnd = i + 1
                 while atEnd < s.count && s[atEnd] == "@" { atEnd += 1 }
                 strong = true
-            } else if matches(s, i, "(at)") || matches(s, i, "[at]") || matches(s, i, "(AT)") || matches(s, i, "[AT]") {
+            } else if (s[i] == "(" || s[i] == "[") && (matches(s, i, "(at)") || matches(s, i, "[at]") || matches(s, i, "(AT)") || matches(s, i, "[AT]")) {
                 atEnd = i + 4
-            } else if matches(s, i, "골뱅이") {
+            } else if s[i] == "골" && matches(s, i, "골뱅이") {
                 atEnd = i + 3
             }
             guard atEnd > 0 else {

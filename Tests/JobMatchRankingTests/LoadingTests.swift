@@ -65,6 +65,23 @@ struct LoadingTests {
         #expect(r.errors.last?.reason == "not valid JSON")
     }
 
+    @Test("JSON types are kept apart: booleans are not numbers, 3000.0 is the integer 3000")
+    func jsonTypes() {
+        let r = postings("""
+            {"id":"T1","title":"x","salaryMin":true}
+            {"id":"T2","title":"x","salaryMin":3000.0,"salaryMax":4000}
+            {"id":"T3","title":true}
+            {"id":"T4","title":"x","skills":"Java"}
+            {"id":"T5","title":"x","salaryMax":1e30}
+            """)
+        #expect(r.records.map(\.id) == ["T2"])
+        #expect(r.records.first?.salaryMin == 3000)
+        #expect(r.errors.map(\.reason) == [
+            "expected an integer, got a boolean", "expected a string, got a boolean",
+            "expected an array of strings, got a string", "expected an integer, got a number with a fraction",
+        ])
+    }
+
     @Test func malformedUTF8IsRejectedOthersLoad() {
         var bytes = Array(#"{"id":"A","title":"ok"}"#.utf8) + [0x0A]
         bytes += Array(#"{"id":"B","title":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8) + [0x0A]
