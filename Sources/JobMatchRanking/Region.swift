@@ -42,7 +42,30 @@ package struct Region: Sendable, Hashable, Codable, Comparable, CustomStringConv
     package static func parse(_ text: String) -> Region? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let first = parts.first, let sido = sidoByName[first] else { return nil }
-        return Region(sido: sido, districts: Array(parts.dropFirst()))
+        return Region(sido: sido, districts: parts.dropFirst().flatMap(splitDistricts))
+    }
+
+    /// Splits run-together district names at their 시/군/구 ending: `성남시분당구` → `성남시`, `분당구`.
+    static func splitDistricts(_ word: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        let chars = Array(word)
+        for (i, c) in chars.enumerated() {
+            current.append(c)
+            if "시군구".contains(c) && current.count >= 2 && i + 2 < chars.count { // a 2+-syllable name follows
+                out.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// A district name without its 시/군/구 ending when the rest is at least two syllables
+    /// (`성남시` ~ `성남`; `중구` stays `중구`).
+    static func districtKey(_ name: String) -> Substring {
+        if name.count >= 3, let last = name.last, "시군구".contains(last) { return name.dropLast() }
+        return Substring(name)
     }
 
     /// How a seeker's acceptable region relates to a posting's stated region.
@@ -57,7 +80,7 @@ package struct Region: Sendable, Hashable, Codable, Comparable, CustomStringConv
     package func admits(_ posting: Region) -> Admission {
         guard posting.sido == sido else { return .outside }
         let shared = min(districts.count, posting.districts.count)
-        for i in 0..<shared where districts[i] != posting.districts[i] { return .outside }
+        for i in 0..<shared where Self.districtKey(districts[i]) != Self.districtKey(posting.districts[i]) { return .outside }
         return posting.districts.count >= districts.count ? .admitted : .unstatedDistrict
     }
 }

@@ -166,6 +166,12 @@ struct RegionTests {
         #expect(seongnam.admits(Region.parse("경기 수원시")!) == .outside)
         #expect(seongnam.admits(Region.parse("경기")!) == .unstatedDistrict)
         #expect(Region.parse("화성") == nil)
+        // names typed by hand: run together, or without 시
+        #expect(Region.parse("경기 성남시분당구") == Region(sido: "경기", districts: ["성남시", "분당구"]))
+        #expect(seongnam.admits(Region.parse("경기 성남시분당구")!) == .admitted)
+        #expect(Region.parse("경기 성남")!.admits(Region.parse("경기 성남시 분당구")!) == .admitted)
+        #expect(Region.parse("서울 중구")!.admits(Region.parse("서울 중랑구")!) == .outside)
+        #expect(Region.parse("부산 중구")!.admits(Region.parse("부산 중")!) == .outside, "one-syllable names keep their ending")
     }
 
     @Test func days() {
