@@ -234,6 +234,13 @@ struct WhyNotCommand: ParsableCommand {
             o.status = "vetoed"
             o.vetoes = v.map(\.description)
             o.message = "추천 제외: " + v.map(\.description).joined(separator: "; ")
+        case .duplicateOf(let other, let rank):
+            o.status = "duplicate"
+            o.rank = rank
+            o.message = "같은 회사의 거의 같은 공고 \(other)(\(rank)위)에 '외 N건'으로 묶여 있습니다."
+        case .companyCap(let limit):
+            o.status = "company-cap"
+            o.message = "점수로는 목록에 들지만, 같은 회사 공고가 이미 \(limit)건 있어 빠졌습니다 (회사당 최대 \(limit)건)."
         case .noMatch:
             o.status = "no-match"
             o.message = "일치하는 단어도, 희망직종 일치도 없어 추천 후보가 아닙니다."

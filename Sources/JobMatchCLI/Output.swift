@@ -80,6 +80,8 @@ struct RecommendationJSON: Encodable {
     var textScore: Double
     var fitScore: Double
     var reasons: [Reason]?
+    /// Near-duplicates folded into this result.
+    var duplicates: [String]?
 
     init(_ r: Recommendation, _ p: Posting, explain: Bool) {
         rank = r.rank
@@ -95,6 +97,7 @@ struct RecommendationJSON: Encodable {
         textScore = r.textScore
         fitScore = r.fitScore
         reasons = explain ? r.reasons : nil
+        duplicates = r.duplicates.isEmpty ? nil : r.duplicates
     }
 }
 
@@ -111,21 +114,34 @@ extension Posting {
 }
 
 enum Render {
+    static let titleWidth = 36
+
+    /// The title, shortened so that "외 N건" (near-duplicates folded in) always shows.
+    static func title(_ title: String, folded: Int) -> String {
+        guard folded > 0 else { return title }
+        let suffix = " 외 \(folded)건"
+        let room = titleWidth - DisplayWidth.of(suffix)
+        let short = DisplayWidth.of(title) <= room ? title : DisplayWidth.pad(title, to: room)
+        return short.trimmingCharacters(in: .whitespaces) + suffix
+    }
+
     static func recommendations(_ recs: [Recommendation], engine: MatchEngine, explain: Bool) -> String {
         if recs.isEmpty { return "추천할 공고가 없습니다 (no posting matched within the seeker's constraints)." }
         var t = TextTable(headers: ["순위", "점수", "공고ID", "제목", "회사", "지역", "고용형태", "마감"])
         t.rightAligned = [0, 1]
-        t.maxWidths = [3: 36, 4: 18, 5: 16]
+        t.maxWidths = [3: titleWidth, 4: 18, 5: 16]
         for (i, r) in recs.enumerated() {
             let p = engine.postings[Int(r.doc)]
             t.rows.append([
-                String(r.rank), Reason.format(r.score), r.postingID, p.title, p.company ?? "-", p.regionLabel,
+                String(r.rank), Reason.format(r.score), r.postingID,
+                Self.title(p.title, folded: r.duplicates.count), p.company ?? "-", p.regionLabel,
                 p.employmentTypes.isEmpty ? "-" : p.employmentTypes.map(\.korean).joined(separator: "·"),
                 p.deadline?.description ?? "-",
             ])
             if explain {
                 let figures = Reason.displayed(r.reasons, total: r.score)
                 t.notes[i] = zip(r.reasons, figures).map { "· \($0.label) \($1)" }
+                if !r.duplicates.isEmpty { t.notes[i]!.append("· 같은 공고로 묶음: \(r.duplicates.joined(separator: ", "))") }
             }
         }
         return t.render()

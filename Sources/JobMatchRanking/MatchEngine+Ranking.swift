@@ -100,13 +100,14 @@ extension MatchEngine {
     }
 
     /// The best `top` open postings for a seeker that break none of the seeker's constraints,
-    /// best first (ties by posting id). With `explain`, each carries its reasons.
+    /// best first (ties by posting id); near-duplicates of the same company folded into one
+    /// result and at most `maxPerCompany` postings per company (model `diversity`). With
+    /// `explain`, each carries its reasons.
     package func recommend(_ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch) -> [Recommendation] {
         let q = query(for: seeker)
         let ctx = fitContext(seeker)
         let a = admission(seeker, asOf: asOf)
         index.accumulate(q.terms, into: &scratch.accumulator)
-        scratch.top.reset(k: k)
         let norm = Float(q.normalizer)
         let consider = { (d: Int, top: inout TopK, scores: [Float]) in
             let text = scores[d] * norm
@@ -117,14 +118,83 @@ extension MatchEngine {
             top.insert(score: total, id: UInt32(d))
         }
         let scores = scratch.accumulator.scores
-        if ctx.occupations.isEmpty && ctx.groups.isEmpty {
-            scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top, scores) }
-        } else {
-            for d in 0..<postings.count { consider(d, &scratch.top, scores) }
+        let diversity = model.ranking.diversity
+        let diversify = diversity.collapseNearDuplicates || diversity.maxPerCompany < k
+        // With diversity on, rank a larger pool so folded and capped postings can be replaced.
+        var pool = diversify ? min(postings.count, k * 4 + 16) : k
+        while true {
+            scratch.top.reset(k: pool)
+            if ctx.occupations.isEmpty && ctx.groups.isEmpty {
+                scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top, scores) }
+            } else {
+                for d in 0..<postings.count { consider(d, &scratch.top, scores) }
+            }
+            let ranked = scratch.top.sorted()
+            guard diversify else {
+                return ranked.enumerated().map { (i, e) in
+                    makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
+                }
+            }
+            let shown = self.diversify(ranked, k: k)
+            if shown.results.count < k && ranked.count == pool && pool < postings.count {
+                pool = min(postings.count, pool * 4)
+                continue
+            }
+            return shown.results.enumerated().map { (i, r) in
+                var rec = makeRecommendation(rank: i + 1, doc: Int(r.entry.id), score: r.entry.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
+                rec.duplicates = r.duplicates.map { postings[Int($0)].id }
+                return rec
+            }
         }
-        return scratch.top.sorted().enumerated().map { (i, e) in
-            makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
+    }
+
+    /// What the diversity pass did with a ranked list.
+    struct Diversified {
+        var results: [(entry: TopK.Entry, duplicates: [UInt32])] = []
+        /// Document → index in `results` it was folded into.
+        var foldedInto: [UInt32: Int] = [:]
+        /// Documents left out by the per-company cap.
+        var capped: Set<UInt32> = []
+    }
+
+    /// Walks a ranked list (best first) and keeps `k` results: a posting whose company already
+    /// has a shown posting with similar text joins that result; a company at its cap is skipped.
+    func diversify(_ ranked: [TopK.Entry], k: Int) -> Diversified {
+        let settings = model.ranking.diversity
+        var out = Diversified()
+        var perCompany: [Int32: Int] = [:]
+        var termSets: [UInt32: Set<String>] = [:]
+        func terms(_ d: UInt32) -> Set<String> {
+            if let t = termSets[d] { return t }
+            let p = postings[Int(d)]
+            let t = Set(analyzer.terms(p.title + "\n" + (p.description ?? "")))
+            termSets[d] = t
+            return t
         }
+        for e in ranked {
+            let c = companyOf(Int(e.id))
+            if settings.collapseNearDuplicates && c >= 0 {
+                let mine = terms(e.id)
+                if let j = out.results.firstIndex(where: { r in
+                    guard companyOf(Int(r.entry.id)) == c else { return false }
+                    let theirs = terms(r.entry.id)
+                    let union = mine.union(theirs).count
+                    return union > 0 && Double(mine.intersection(theirs).count) / Double(union) >= settings.duplicateSimilarity
+                }) {
+                    out.results[j].duplicates.append(e.id)
+                    out.foldedInto[e.id] = j
+                    continue
+                }
+            }
+            if out.results.count == k { continue }  // only folding into shown results from here on
+            if c >= 0 && perCompany[c, default: 0] >= settings.maxPerCompany {
+                out.capped.insert(e.id)
+                continue
+            }
+            out.results.append((e, []))
+            if c >= 0 { perCompany[c, default: 0] += 1 }
+        }
+        return out
     }
 
     package func recommend(_ seeker: Seeker, top k: Int, asOf: Day, explain: Bool = false) -> [Recommendation] {
@@ -164,7 +234,13 @@ extension MatchEngine {
         }
         all.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
         guard let pos = all.firstIndex(where: { $0.id == UInt32(doc) }) else { return .noMatch }
-        let cutoff = all.count >= k && k > 0 ? Double(all[k - 1].score) : nil
+        let d = diversify(all, k: k)
+        if let j = d.foldedInto[UInt32(doc)] { return .duplicateOf(postingID: postings[Int(d.results[j].entry.id)].id, rank: j + 1) }
+        if d.capped.contains(UInt32(doc)) { return .companyCap(limit: model.ranking.diversity.maxPerCompany) }
+        if let shownAt = d.results.firstIndex(where: { $0.entry.id == UInt32(doc) }) {
+            return .ranked(rank: shownAt + 1, score: Double(all[pos].score), cutoffScore: d.results.count >= k ? Double(d.results[k - 1].entry.score) : nil, shown: k)
+        }
+        let cutoff = d.results.count >= k && k > 0 ? Double(d.results[k - 1].entry.score) : nil
         return .ranked(rank: pos + 1, score: Double(all[pos].score), cutoffScore: cutoff, shown: k)
     }
 

@@ -16,6 +16,8 @@ package struct Recommendation: Sendable, Equatable {
     package var fitScore: Double
     /// Filled when explanations are asked for.
     package var reasons: [Reason]
+    /// Near-duplicate postings of the same company folded into this result ("외 N건").
+    package var duplicates: [String] = []
 }
 
 /// The seeker's words as a weighted query.
@@ -34,6 +36,10 @@ package enum WhyNot: Sendable, Equatable {
     case vetoed([Veto])
     case noMatch
     case ranked(rank: Int, score: Double, cutoffScore: Double?, shown: Int)
+    /// Folded into a shown posting of the same company as a near-duplicate.
+    case duplicateOf(postingID: String, rank: Int)
+    /// Would have been shown, but its company already has the most postings a list may hold.
+    case companyCap(limit: Int)
 }
 
 /// The engine: postings (sorted by id; a document number is a position in that order), their
@@ -56,6 +62,8 @@ package struct MatchEngine: Sendable {
     private let experienceMin: [Int16]  // -1 none
     private let experienceMax: [Int16]  // -1 none
     private let educationRequired: [Int8]  // -1 none
+    /// Normalised company name id; -1 when not stated.
+    private let company: [Int32]
     private let occupationIDs: [String: Int32]
     private let groupIDs: [String: Int32]
 
@@ -103,6 +111,14 @@ package struct MatchEngine: Sendable {
         educationRequired = postings.map { Int8($0.education?.rawValue ?? -1) }
         occupationIDs = occIDs
         groupIDs = grpIDs
+        var companyIDs: [String: Int32] = [:]
+        company = postings.map { p in
+            guard let key = p.company.map(Self.companyKey), !key.isEmpty else { return -1 }
+            if let id = companyIDs[key] { return id }
+            let id = Int32(companyIDs.count)
+            companyIDs[key] = id
+            return id
+        }
     }
 
     @inline(__always) func isOpenDoc(_ d: Int) -> Bool { isOpen[d] }
@@ -112,6 +128,16 @@ package struct MatchEngine: Sendable {
     @inline(__always) func salaryMinOf(_ d: Int) -> Int32 { salaryMin[d] }
 
     @inline(__always) func provinceOf(_ d: Int) -> Int8 { province[d] }
+    @inline(__always) func companyOf(_ d: Int) -> Int32 { company[d] }
+
+    /// A company name without legal-form marks, spaces or punctuation: `(주)대성정밀` = `대성정밀 주식회사`.
+    static func companyKey(_ name: String) -> String {
+        var s = name.precomposedStringWithCompatibilityMapping.lowercased()
+        for mark in ["주식회사", "(주)", "(유)", "(재)", "(사)", "유한회사", "co.,ltd", "co., ltd", "inc.", "corp."] {
+            s = s.replacingOccurrences(of: mark, with: "")
+        }
+        return String(s.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.map(Character.init))
+    }
 
     /// The occupation group a code belongs to, within its own scheme: KECO-2018 4-digit codes
     /// by their first two digits (중분류); KECO-2025 codes by their 2-digit top level (a 2-digit

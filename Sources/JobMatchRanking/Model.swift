@@ -90,6 +90,23 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     /// Multiplier of a single-syllable (unigram) query term's weight; only matters when the
     /// analyzer emits unigrams next to bigrams.
     package var unigramQueryWeight: Double = 1
+    /// Marketplace hygiene in a result list.
+    package var diversity = Diversity()
+
+    package struct Diversity: Sendable, Codable, Equatable {
+        /// Fold a posting of the same company whose title + description terms overlap a shown
+        /// posting's by at least `duplicateSimilarity` (Jaccard) into that result ("외 N건").
+        package var collapseNearDuplicates: Bool = true
+        package var duplicateSimilarity: Double = 0.8
+        /// At most this many postings of one company in a result list.
+        package var maxPerCompany: Int = 3
+
+        package init(collapseNearDuplicates: Bool = true, duplicateSimilarity: Double = 0.8, maxPerCompany: Int = 3) {
+            self.collapseNearDuplicates = collapseNearDuplicates
+            self.duplicateSimilarity = duplicateSimilarity
+            self.maxPerCompany = maxPerCompany
+        }
+    }
 
     package init(bm25: BM25, postingFieldWeights: PostingFields, seekerFieldWeights: SeekerFields, structured: Structured, policy: Policy, maxReasonTerms: Int) {
         self.bm25 = bm25
@@ -101,7 +118,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight
+        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, diversity
     }
 
     package init(from decoder: any Decoder) throws {
@@ -114,6 +131,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         maxReasonTerms = try c.decode(Int.self, forKey: .maxReasonTerms)
         queryTermFrequency = try c.decodeIfPresent(QueryTermFrequency.self, forKey: .queryTermFrequency) ?? .log
         unigramQueryWeight = try c.decodeIfPresent(Double.self, forKey: .unigramQueryWeight) ?? 1
+        diversity = try c.decodeIfPresent(Diversity.self, forKey: .diversity) ?? Diversity()
     }
 
     package var bm25Parameters: BM25Parameters {
@@ -133,6 +151,8 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         ]
         for (name, w) in weights where !(w >= 0 && w <= 100) { throw FieldError(field: name, reason: "must be within 0...100") }
         if !(unigramQueryWeight >= 0 && unigramQueryWeight <= 10) { throw FieldError(field: "unigramQueryWeight", reason: "must be within 0...10") }
+        if !(0...1).contains(diversity.duplicateSimilarity) { throw FieldError(field: "diversity.duplicateSimilarity", reason: "must be within 0...1") }
+        if diversity.maxPerCompany < 1 { throw FieldError(field: "diversity.maxPerCompany", reason: "must be at least 1") }
         if maxReasonTerms < 1 { throw FieldError(field: "maxReasonTerms", reason: "must be at least 1") }
     }
 }

@@ -214,6 +214,62 @@ struct RankingTests {
     }
 }
 
+@Suite("Marketplace hygiene in a result list")
+struct DiversityTests {
+    func engine(_ lines: [String], _ diversity: RankingSettings.Diversity = .init()) -> MatchEngine {
+        var model = Fixtures.model()
+        model.ranking.diversity = diversity
+        let report = Fixtures.postings(lines)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        return MatchEngine(postings: report.records, model: model)
+    }
+
+    let text = "물류센터 지게차 상하차 및 적재, 재고 정리. 지게차운전기능사 소지자 우대, 주간 근무"
+
+    @Test("a re-posted job of the same company is one result with 외 N건; another company's copy stays")
+    func nearDuplicatesCollapse() throws {
+        let e = engine([
+            #"{"id":"A1","title":"지게차 운전원 모집","company":"(주)한빛물류","description":"\#(text)"}"#,
+            #"{"id":"A2","title":"지게차 운전원 모집 (재공고)","company":"한빛물류 주식회사","description":"\#(text)"}"#,
+            #"{"id":"A3","title":"지게차 운전원 모집","company":"한빛물류","description":"\#(text) 급구"}"#,
+            #"{"id":"B1","title":"지게차 운전원 모집","company":"대성로지스","description":"\#(text)"}"#,
+            #"{"id":"A4","title":"사무 보조원","company":"한빛물류","description":"서류 정리와 전화 응대, 지게차 관련 서류"}"#,
+        ])
+        var s = Seeker(id: "S")
+        s.desiredTitle = "지게차 운전원"
+        let recs = e.recommend(s, top: 10, asOf: asOf, explain: true)
+        #expect(recs.map(\.postingID).contains("B1"))
+        let a = try #require(recs.first { $0.postingID.hasPrefix("A") && $0.postingID != "A4" })
+        #expect(a.duplicates.count == 2)
+        #expect(Set([a.postingID] + a.duplicates) == ["A1", "A2", "A3"])
+        #expect(recs.map(\.postingID).contains("A4"), "different text of the same company is not a duplicate")
+        let folded = a.duplicates[0]
+        #expect(try e.whyNot(s, postingID: folded, top: 10, asOf: asOf) == .duplicateOf(postingID: a.postingID, rank: a.rank))
+        for r in recs { #expect(abs(r.reasons.map(\.contribution).reduce(0, +) - r.score) <= 1e-4) }
+        // switched off: every posting is its own result
+        let plain = engine([
+            #"{"id":"A1","title":"지게차 운전원 모집","company":"(주)한빛물류","description":"\#(text)"}"#,
+            #"{"id":"A2","title":"지게차 운전원 모집 (재공고)","company":"한빛물류 주식회사","description":"\#(text)"}"#,
+        ], .init(collapseNearDuplicates: false, maxPerCompany: 10))
+        #expect(plain.recommend(s, top: 10, asOf: asOf).count == 2)
+    }
+
+    @Test("at most maxPerCompany postings of one company; the next best company fills the list")
+    func companyCap() throws {
+        let jobs = ["지게차 운전원", "지게차 기사 주간", "지게차 상하차 기사", "야간 지게차 운전", "지게차 정비 보조"]
+        var lines = jobs.enumerated().map { i, t in #"{"id":"C\#(i)","title":"\#(t)","company":"큰물류","description":"업무 \#(i): \#(t)"}"# }
+        lines.append(#"{"id":"D1","title":"지게차","company":"작은물류","description":"창고"}"#)
+        let e = engine(lines, .init(collapseNearDuplicates: true, duplicateSimilarity: 0.8, maxPerCompany: 3))
+        var s = Seeker(id: "S")
+        s.desiredTitle = "지게차 운전 기사"
+        let recs = e.recommend(s, top: 4, asOf: asOf)
+        #expect(recs.filter { $0.postingID.hasPrefix("C") }.count == 3)
+        #expect(recs.map(\.postingID).contains("D1"))
+        let left = try #require(Set(lines.indices.dropLast().map { "C\($0)" }).subtracting(recs.map(\.postingID)).sorted().first)
+        #expect(try e.whyNot(s, postingID: left, top: 4, asOf: asOf) == .companyCap(limit: 3))
+    }
+}
+
 @Suite("Models and index directories")
 struct ModelTests {
     func copyModel() throws -> String {
