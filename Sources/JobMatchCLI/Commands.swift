@@ -264,6 +264,73 @@ struct WhyNotCommand: ParsableCommand {
     }
 }
 
+// MARK: candidates
+
+struct CandidatesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "candidates",
+        abstract: "Best seekers for one open posting (the employer direction), with the same scoring and vetoes.",
+        discussion: """
+            A seeker whose stated regions, employment types or salary floor the posting breaks is
+            never listed, exactly as the posting would never be recommended to that seeker.
+
+            Example: jobmatch candidates --index sample/index --seekers sample/seekers.jsonl --posting P000123 --explain
+            """)
+
+    @Option(help: "Index directory.") var index: String
+    @Option(help: "Seekers, JSON Lines.") var seekers: String
+    @Option(help: "Posting id.") var posting: String
+    @Option(help: "How many seekers to list.") var top = 10
+    @Flag(help: "List each candidate's reasons (they add up to the score).") var explain = false
+    @Option(help: "Date deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Exit 0 even when some seeker records were rejected.") var allowInvalid = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard (1...10_000).contains(top) else { throw ValidationError("--top must be within 1...10000") }
+    }
+
+    func run() throws {
+        let day = try Steps.asOf(asOf)
+        let model = try Steps.model(modelOptions)
+        let engine = try Steps.engine(index: index, model: model)
+        let people = try Steps.seekers(seekers, allowInvalid: allowInvalid)
+        let found: [SeekerCandidate]
+        do { found = try engine.candidates(for: posting, seekers: people, top: top, asOf: day, explain: explain || json) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+        let byID = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
+        struct Row: Encodable {
+            var rank: Int, seekerId: String, score: Double, textScore: Double, fitScore: Double, reasons: [Reason]
+        }
+        if json {
+            Console.out(Console.json(found.map { Row(rank: $0.rank, seekerId: $0.seekerID, score: $0.score, textScore: $0.textScore, fitScore: $0.fitScore, reasons: $0.reasons) }))
+            return
+        }
+        let p = engine.postings[engine.documentNumber(of: posting)!]
+        Console.out("공고 \(posting) '\(p.title)' — 추천 구직자 상위 \(top)명 (기준일 \(day))")
+        if found.isEmpty {
+            Console.out("조건에 맞는 구직자가 없습니다 (no seeker matched within their own constraints).")
+            return
+        }
+        var t = TextTable(headers: ["순위", "점수", "구직자ID", "희망 직무", "희망 지역", "경력"])
+        t.rightAligned = [0, 1]
+        t.maxWidths = [3: 30, 4: 24]
+        for (i, c) in found.enumerated() {
+            let s = byID[c.seekerID]!
+            t.rows.append([String(c.rank), Reason.format(c.score), c.seekerID, s.desiredTitle ?? "-",
+                           s.regions.isEmpty ? "무관" : s.regions.map(\.description).joined(separator: ", "),
+                           s.experienceYears.map { "\($0)년" } ?? "-"])
+            if explain {
+                t.notes[i] = zip(c.reasons, Reason.displayed(c.reasons, total: c.score)).map { "· \($0.label) \($1)" }
+            }
+        }
+        Console.out(t.render())
+    }
+}
+
 // MARK: search
 
 struct SearchCommand: ParsableCommand {

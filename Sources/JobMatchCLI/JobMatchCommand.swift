@@ -18,6 +18,7 @@ package struct JobMatchCommand: ParsableCommand {
               jobmatch index --postings sample/postings.jsonl --out sample/index
               jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --explain
               jobmatch why-not --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --posting P000123
+              jobmatch candidates --index sample/index --seekers sample/seekers.jsonl --posting P000123
               jobmatch search --index sample/index "지게차 물류센터"
               jobmatch stats --index sample/index
 
@@ -26,7 +27,7 @@ package struct JobMatchCommand: ParsableCommand {
             """,
         version: "jobmatch 0.1.0",
         subcommands: [
-            DemoCommand.self, SampleCommand.self, IndexCommand.self, RecommendCommand.self, WhyNotCommand.self,
+            DemoCommand.self, SampleCommand.self, IndexCommand.self, RecommendCommand.self, WhyNotCommand.self, CandidatesCommand.self,
             SearchCommand.self, StatsCommand.self, DoctorCommand.self, ExportTermsCommand.self,
         ]
     )

@@ -10,14 +10,16 @@ package struct IndexFileError: Error, Sendable, Equatable, CustomStringConvertib
 /// The binary form of an ``InvertedIndex`` (`index.bin`):
 ///
 /// ```
-/// "JMIX" magic · UInt32 format version · sections in fixed order, each UInt64 byte count + payload
+/// "JMIX" magic · UInt32 format version (2) · sections in fixed order (BM25 parameters, counts
+/// and average lengths, vocabulary, document frequencies, per-field document frequencies, field
+/// lengths, posting-list offsets, documents, impacts, MinHash signatures), each UInt64 byte count + payload
 /// · 32-byte SHA-256 of everything before it
 /// ```
 /// All integers and floats are little-endian. A file whose magic, version, lengths or checksum
 /// do not match is refused with an ``IndexFileError`` naming the file and the reason.
 package enum IndexFile {
     package static let magic: [UInt8] = Array("JMIX".utf8)
-    package static let formatVersion: UInt32 = 1
+    package static let formatVersion: UInt32 = 2
 
     package static func encode(_ index: InvertedIndex) -> [UInt8] {
         var w = ByteWriter()
@@ -35,6 +37,7 @@ package enum IndexFile {
         w.section { $0.u32s(index.offsets) }
         w.section { $0.u32s(index.docs) }
         w.section { $0.f32s(index.impacts) }
+        w.section { $0.u32s(index.signatures) }
         let digest = SHA256.hash(w.out)
         w.bytes(digest)
         return w.out
@@ -78,16 +81,19 @@ package enum IndexFile {
             let docs = try s_docs.u32s()
             var s_impacts = try r.section()
             let impacts = try s_impacts.f32s()
+            var s_signatures = try r.section()
+            let signatures = try s_signatures.u32s()
             let fc = InvertedIndex.fieldCount
             guard weights.count == fc, avg.count == fc, df.count == termCount, fdf.count == termCount * fc,
                 lengths.count == n * fc, offsets.count == termCount + 1, docs.count == impacts.count,
-                Int(offsets.last ?? 0) == docs.count, docs.allSatisfy({ Int($0) < n })
+                Int(offsets.last ?? 0) == docs.count, docs.allSatisfy({ Int($0) < n }),
+                signatures.count == n * InvertedIndex.signatureLength
             else { throw fail("inconsistent section lengths") }
             return InvertedIndex(
                 parameters: BM25Parameters(k1: k1, b: b, fieldWeights: weights),
                 vocabulary: Vocabulary(terms: terms), documentCount: n,
                 documentFrequency: df, fieldDocumentFrequency: fdf, fieldLengths: lengths,
-                averageFieldLengths: avg, offsets: offsets, docs: docs, impacts: impacts)
+                averageFieldLengths: avg, offsets: offsets, docs: docs, impacts: impacts, signatures: signatures)
         } catch let e as IndexFileError {
             throw e
         } catch {

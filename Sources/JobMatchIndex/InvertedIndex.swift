@@ -99,11 +99,23 @@ package struct IndexBuilder: Sendable {
                 cursor[Int(term)] += 1
             }
         }
+        // MinHash signatures of each document's title + description terms (near-duplicate checks).
+        let k = InvertedIndex.signatureLength
+        var signatures = [UInt32](repeating: .max, count: n * k)
+        for d in 0..<n {
+            for e in docStart[d]..<docStart[d + 1] where entryField[e] != UInt8(IndexField.skills.rawValue) {
+                let t = UInt64(entryTerm[e])
+                for j in 0..<k {
+                    let h = UInt32(truncatingIfNeeded: InvertedIndex.mix(t &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
+                    if h < signatures[d * k + j] { signatures[d * k + j] = h }
+                }
+            }
+        }
         return InvertedIndex(
             parameters: parameters, vocabulary: vocabulary, documentCount: n,
             documentFrequency: dfDoc, fieldDocumentFrequency: dfField,
             fieldLengths: lengths, averageFieldLengths: avg,
-            offsets: offsets, docs: docs, impacts: impacts)
+            offsets: offsets, docs: docs, impacts: impacts, signatures: signatures)
     }
 }
 
@@ -124,8 +136,29 @@ package struct InvertedIndex: Sendable, Equatable {
     package let offsets: [UInt32]
     package let docs: [UInt32]
     package let impacts: [Float]
+    /// `signatureLength` MinHash values per document over its title + description terms:
+    /// the share of equal values estimates the Jaccard similarity of two documents' term sets.
+    package let signatures: [UInt32]
 
     package static let fieldCount = IndexField.allCases.count
+    package static let signatureLength = 32
+
+    /// SplitMix64's finaliser: a fixed, well-mixed hash of a term id (same bytes on every run).
+    @inline(__always)
+    package static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Estimated Jaccard similarity of two documents' title + description terms.
+    package func similarity(_ a: UInt32, _ b: UInt32) -> Double {
+        let k = Self.signatureLength
+        var same = 0
+        for j in 0..<k where signatures[Int(a) * k + j] == signatures[Int(b) * k + j] { same += 1 }
+        return Double(same) / Double(k)
+    }
 
     package func postings(_ term: UInt32) -> (docs: ArraySlice<UInt32>, impacts: ArraySlice<Float>) {
         let lo = Int(offsets[Int(term)]), hi = Int(offsets[Int(term) + 1])
@@ -162,7 +195,7 @@ package struct InvertedIndex: Sendable, Equatable {
 
     /// Bytes held by the index arrays (for `stats`).
     package var byteCount: Int {
-        offsets.count * 4 + docs.count * 4 + impacts.count * 4 + documentFrequency.count * 4
+        offsets.count * 4 + docs.count * 4 + impacts.count * 4 + documentFrequency.count * 4 + signatures.count * 4
             + fieldDocumentFrequency.count * 4 + fieldLengths.count * 4
             + vocabulary.terms.reduce(0) { $0 + $1.utf8.count + 1 }
     }

@@ -158,28 +158,17 @@ extension MatchEngine {
     }
 
     /// Walks a ranked list (best first) and keeps `k` results: a posting whose company already
-    /// has a shown posting with similar text joins that result; a company at its cap is skipped.
+    /// has a shown posting with similar text (MinHash estimate of the Jaccard similarity of title +
+    /// description terms, from the index) joins that result; a company at its cap is skipped.
     func diversify(_ ranked: [TopK.Entry], k: Int) -> Diversified {
         let settings = model.ranking.diversity
         var out = Diversified()
         var perCompany: [Int32: Int] = [:]
-        var termSets: [UInt32: Set<String>] = [:]
-        func terms(_ d: UInt32) -> Set<String> {
-            if let t = termSets[d] { return t }
-            let p = postings[Int(d)]
-            let t = Set(analyzer.terms(p.title + "\n" + (p.description ?? "")))
-            termSets[d] = t
-            return t
-        }
         for e in ranked {
             let c = companyOf(Int(e.id))
             if settings.collapseNearDuplicates && c >= 0 {
-                let mine = terms(e.id)
                 if let j = out.results.firstIndex(where: { r in
-                    guard companyOf(Int(r.entry.id)) == c else { return false }
-                    let theirs = terms(r.entry.id)
-                    let union = mine.union(theirs).count
-                    return union > 0 && Double(mine.intersection(theirs).count) / Double(union) >= settings.duplicateSimilarity
+                    companyOf(Int(r.entry.id)) == c && index.similarity(e.id, r.entry.id) >= settings.duplicateSimilarity
                 }) {
                     out.results[j].duplicates.append(e.id)
                     out.foldedInto[e.id] = j
@@ -399,5 +388,54 @@ extension MatchEngine {
     /// Whether `doc` passes the seeker's hard constraints (the ranking loop's own check).
     package func passesConstraints(_ seeker: Seeker, doc: Int, asOf: Day) -> Bool {
         admitted(admission(seeker, asOf: asOf), doc: doc)
+    }
+}
+
+/// A seeker ranked for a posting (the employer direction, 입사제안 lists).
+package struct SeekerCandidate: Sendable, Equatable {
+    package var rank: Int
+    package var seekerID: String
+    package var score: Double
+    package var textScore: Double
+    package var fitScore: Double
+    package var reasons: [Reason]
+}
+
+extension MatchEngine {
+    /// The best `top` seekers for one open posting, with the same scoring as `recommend` (the
+    /// seeker's words against the posting, structured fit) and the same vetoes applied from each
+    /// seeker's side: a seeker whose regions, employment types or salary floor the posting breaks
+    /// is never listed. Ties by seeker id.
+    package func candidates(
+        for postingID: String, seekers: [Seeker], top k: Int, asOf: Day, explain: Bool
+    ) throws(JobMatchError) -> [SeekerCandidate] {
+        guard let doc = documentNumber(of: postingID) else { throw JobMatchError("no posting with id '\(postingID)' in the index") }
+        if !isOpenDoc(doc) { throw JobMatchError("posting '\(postingID)' is closed: it has no candidates") }
+        if deadlineOrdinal(doc) < Int32(asOf.ordinal) {
+            throw JobMatchError("posting '\(postingID)' is past its deadline (\(postings[doc].deadline?.description ?? "")) as of \(asOf): it has no candidates")
+        }
+        let ordered = seekers.sorted { $0.id < $1.id }
+        var top = TopK(k: k)
+        var queries: [SeekerQuery] = []
+        queries.reserveCapacity(ordered.count)
+        for (i, s) in ordered.enumerated() {
+            let q = query(for: s)
+            queries.append(q)
+            guard passesConstraints(s, doc: doc, asOf: asOf) else { continue }
+            var raw: Float = 0
+            for t in q.terms { raw += t.weight * index.impact(term: t.term, doc: UInt32(doc)) }
+            let text = raw * Float(q.normalizer)
+            let f = fit(fitContext(s), doc: doc)
+            guard text > 0 || f.matched else { continue }
+            top.insert(score: text + f.occupation + f.experience + f.education, id: UInt32(i))
+        }
+        return top.sorted().enumerated().map { (rank, e) in
+            let s = ordered[Int(e.id)]
+            let f = fit(fitContext(s), doc: doc)
+            let fitTotal = f.occupation + f.experience + f.education
+            return SeekerCandidate(
+                rank: rank + 1, seekerID: s.id, score: Double(e.score), textScore: Double(e.score - fitTotal),
+                fitScore: Double(fitTotal), reasons: explain ? reasons(doc: doc, query: queries[Int(e.id)], seeker: s) : [])
+        }
     }
 }

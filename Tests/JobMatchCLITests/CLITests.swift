@@ -103,6 +103,12 @@ struct CLITests {
         #expect(r.status == 0)
         #expect(r.out.contains("1위"), "\(r.out)")
 
+        r = try CLI.run(["candidates", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--posting", firstPosting,
+                         "--as-of", "2026-11-27", "--json", "--top", "5"])
+        #expect(r.status == 0, "\(r.err)")
+        let cands = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        #expect(cands.contains { $0["seekerId"] as? String == String(run[0].split(separator: " ")[0]) } || cands.count == 5)
+
         r = try CLI.run(["search", "--index", dir + "/index", "지게차", "--as-of", "2026-11-27", "--json"])
         #expect(r.status == 0)
         #expect(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) is [Any])
@@ -183,7 +189,7 @@ struct CLITests {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "search", "stats", "sample", "demo", "doctor"] {
+        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }

@@ -56,6 +56,21 @@ struct InvertedIndexTests {
         #expect(index.impact(term: a, doc: 2) > 0)
     }
 
+    @Test("MinHash signatures estimate the Jaccard similarity of title + description terms")
+    func similarity() {
+        var builder = IndexBuilder()
+        let words = (0..<200).map { "w\($0)" }
+        builder.add(fields: [Array(words[0..<20]), ["skill"], Array(words[20..<100])])   // 0
+        builder.add(fields: [Array(words[0..<20]), ["other"], Array(words[20..<100])])   // 1: same text, skills ignored
+        builder.add(fields: [Array(words[100..<120]), [], Array(words[120..<200])])      // 2: disjoint
+        builder.add(fields: [Array(words[0..<20]), [], Array(words[60..<140])])          // 3: 60 of 140 shared
+        let index = builder.build(parameters: BM25Parameters())
+        #expect(index.similarity(0, 1) == 1)
+        #expect(index.similarity(0, 2) <= 0.1)
+        let s = index.similarity(0, 3)
+        #expect(s > 0.2 && s < 0.7, "estimate \(s) of 60/140")
+    }
+
     @Test func luceneIDF() {
         // ln(1 + (N − df + 0.5)/(df + 0.5))
         #expect(abs(BM25Parameters.idf(documentCount: 10, documentFrequency: 2) - 1.4816045409242156) < 1e-12)

@@ -214,6 +214,23 @@ struct RankingTests {
     }
 }
 
+@Suite("Employer direction")
+struct CandidateTests {
+    @Test("seekers for a posting: same scores as recommend, the seekers' own vetoes applied")
+    func candidatesForAPosting() throws {
+        let (engine, seekers) = fixtureEngine()
+        let found = try engine.candidates(for: "P01", seekers: seekers, top: 10, asOf: asOf, explain: true)
+        #expect(found.map(\.seekerID) == ["S01"], "S02 wants 서울, S03 서울 송파구 or 부산: P01 is in 경기")
+        let fromRecommend = try #require(engine.recommend(seekers[0], top: 10, asOf: asOf, explain: true).first { $0.postingID == "P01" })
+        #expect(abs(found[0].score - fromRecommend.score) <= 1e-5)
+        #expect(abs(found[0].reasons.map(\.contribution).reduce(0, +) - found[0].score) <= 1e-4)
+        let p02 = try engine.candidates(for: "P02", seekers: seekers, top: 10, asOf: asOf, explain: false)
+        #expect(p02.map(\.seekerID) == ["S03"], "S01's salary floor 3000 > P02's max 2800 and 경기 only")
+        #expect(throws: JobMatchError.self) { try engine.candidates(for: "P05", seekers: seekers, top: 10, asOf: asOf, explain: false) }
+        #expect(throws: JobMatchError.self) { try engine.candidates(for: "NOPE", seekers: seekers, top: 10, asOf: asOf, explain: false) }
+    }
+}
+
 @Suite("Marketplace hygiene in a result list")
 struct DiversityTests {
     func engine(_ lines: [String], _ diversity: RankingSettings.Diversity = .init()) -> MatchEngine {
