@@ -60,9 +60,10 @@ package enum IndexFile {
             var p = try r.section()
             let k1 = try p.f64(), b = try p.f64(), weights = try p.f64s()
             p = try r.section()
-            let n = Int(try p.u64()), avg = try p.f64s()
+            guard let n = Int(exactly: try p.u64()), n <= bytes.count else { throw fail("implausible document count") }
+            let avg = try p.f64s()
             p = try r.section()
-            let termCount = Int(try p.u64())
+            guard let termCount = Int(exactly: try p.u64()), termCount <= bytes.count else { throw fail("implausible vocabulary size") }
             var terms: [String] = []
             terms.reserveCapacity(termCount)
             for _ in 0..<termCount {
@@ -83,6 +84,8 @@ package enum IndexFile {
             let impacts = try s_impacts.f32s()
             var s_signatures = try r.section()
             let signatures = try s_signatures.u32s()
+            guard r.position == body.count else { throw fail("unexpected bytes after the last section") }
+            guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("posting-list offsets are not increasing") }
             let fc = InvertedIndex.fieldCount
             guard weights.count == fc, avg.count == fc, df.count == termCount, fdf.count == termCount * fc,
                 lengths.count == n * fc, offsets.count == termCount + 1, docs.count == impacts.count,

@@ -99,12 +99,14 @@ package struct IndexBuilder: Sendable {
                 cursor[Int(term)] += 1
             }
         }
-        // MinHash signatures of each document's title + description terms (near-duplicate checks).
+        // MinHash signatures of each document's title + description terms (near-duplicate checks),
+        // hashed from the terms' text so that they do not depend on the order terms were met.
         let k = InvertedIndex.signatureLength
+        let termHash = vocabulary.terms.map(InvertedIndex.textHash)
         var signatures = [UInt32](repeating: .max, count: n * k)
         for d in 0..<n {
             for e in docStart[d]..<docStart[d + 1] where entryField[e] != UInt8(IndexField.skills.rawValue) {
-                let t = UInt64(entryTerm[e])
+                let t = termHash[Int(entryTerm[e])]
                 for j in 0..<k {
                     let h = UInt32(truncatingIfNeeded: InvertedIndex.mix(t &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
                     if h < signatures[d * k + j] { signatures[d * k + j] = h }
@@ -141,7 +143,14 @@ package struct InvertedIndex: Sendable, Equatable {
     package let signatures: [UInt32]
 
     package static let fieldCount = IndexField.allCases.count
-    package static let signatureLength = 32
+    package static let signatureLength = 64
+
+    /// FNV-1a over the UTF-8 bytes: a fixed hash of a term's text.
+    package static func textHash(_ term: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in term.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
 
     /// SplitMix64's finaliser: a fixed, well-mixed hash of a term id (same bytes on every run).
     @inline(__always)
@@ -152,9 +161,11 @@ package struct InvertedIndex: Sendable, Equatable {
         return z ^ (z >> 31)
     }
 
-    /// Estimated Jaccard similarity of two documents' title + description terms.
+    /// Estimated Jaccard similarity of two documents' title + description terms (0 when either
+    /// has no terms).
     package func similarity(_ a: UInt32, _ b: UInt32) -> Double {
         let k = Self.signatureLength
+        if signatures[Int(a) * k] == .max || signatures[Int(b) * k] == .max { return 0 }
         var same = 0
         for j in 0..<k where signatures[Int(a) * k + j] == signatures[Int(b) * k + j] { same += 1 }
         return Double(same) / Double(k)

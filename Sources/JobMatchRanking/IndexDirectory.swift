@@ -74,11 +74,12 @@ extension Posting {
 ///
 /// - `postings.jsonl` — the validated, redacted postings in id order (document number = line − 1);
 /// - `index.bin` — the inverted index (``IndexFile``);
-/// - `index.json` — format version, the model it was built with, counts and the SHA-256 of both files.
+/// - `index.json` — format version, the model it was built with, counts, the SHA-256 of
+///   `postings.jsonl` and the SHA-256 that `index.bin` carries in its trailer (its body's digest).
 ///
 /// Loading checks every checksum and that the model is the one the index was built with.
 package enum IndexDirectory {
-    package static let formatVersion = 1
+    package static let formatVersion = 2
 
     struct Meta: Codable {
         var formatVersion: Int

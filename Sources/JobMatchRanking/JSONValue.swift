@@ -84,9 +84,9 @@ package struct RecordFields {
         case .int(let i)?:
             guard range.contains(i) else { throw FieldError(field: key, reason: "is outside \(range.lowerBound)...\(range.upperBound)") }
             return i
-        case .double(let d)? where d == d.rounded() && abs(d) < 1e15:
-            // 3000.0 is the integer 3000
-            guard range.contains(Int(d)) else { throw FieldError(field: key, reason: "is outside \(range.lowerBound)...\(range.upperBound)") }
+        case .double(let d)? where d == d.rounded() && d.isFinite:
+            // 3000.0 is the integer 3000; a whole number too large for Int is out of range
+            guard abs(d) < 1e15, range.contains(Int(d)) else { throw FieldError(field: key, reason: "is outside \(range.lowerBound)...\(range.upperBound)") }
             return Int(d)
         case .double?:
             throw FieldError(field: key, reason: "expected an integer, got a number with a fraction")

@@ -135,15 +135,51 @@ extension MatchEngine {
                     makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
                 }
             }
-            let shown = self.diversify(ranked, k: k)
+            var shown = self.diversify(ranked, k: k)
             if shown.results.count < k && ranked.count == pool && pool < postings.count {
                 pool = min(postings.count, pool * 4)
                 continue
+            }
+            if diversity.collapseNearDuplicates && ranked.count == pool {
+                // near-duplicates ranked below the pool still belong under their shown posting
+                let inPool = Set(ranked.map(\.id))
+                foldRemaining(&shown, skipping: inPool) { d in
+                    let text = scores[d] * norm
+                    let f = self.fit(ctx, doc: d)
+                    guard text > 0 || f.matched, self.admitted(a, doc: d) else { return nil }
+                    return text + f.occupation + f.experience + f.education
+                }
             }
             return shown.results.enumerated().map { (i, r) in
                 var rec = makeRecommendation(rank: i + 1, doc: Int(r.entry.id), score: r.entry.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
                 rec.duplicates = r.duplicates.map { postings[Int($0)].id }
                 return rec
+            }
+        }
+    }
+
+    /// Folds every other eligible posting of a shown result's company (outside `skipping`) into
+    /// the first shown result it nearly duplicates, in rank order; `score` is nil for postings
+    /// that are not candidates. Postings outside the ranked pool all rank below it.
+    func foldRemaining(_ out: inout Diversified, skipping: Set<UInt32>, score: (Int) -> Float?) {
+        let threshold = model.ranking.diversity.duplicateSimilarity
+        var extra = [[TopK.Entry]](repeating: [], count: out.results.count)
+        var seenCompanies = Set<Int32>()
+        for r in out.results {
+            let c = companyOf(Int(r.entry.id))
+            guard c >= 0, seenCompanies.insert(c).inserted else { continue }
+            for d in companyDocuments[Int(c)] where !skipping.contains(d) {
+                guard let j = out.results.firstIndex(where: { companyOf(Int($0.entry.id)) == c && index.similarity(d, $0.entry.id) >= threshold }),
+                    let s = score(Int(d))
+                else { continue }
+                extra[j].append(TopK.Entry(score: s, id: d))
+            }
+        }
+        for j in extra.indices where !extra[j].isEmpty {
+            let sorted = extra[j].sorted { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+            for e in sorted {
+                out.results[j].duplicates.append(e.id)
+                out.foldedInto[e.id] = j
             }
         }
     }
@@ -226,11 +262,14 @@ extension MatchEngine {
         let d = diversify(all, k: k)
         if let j = d.foldedInto[UInt32(doc)] { return .duplicateOf(postingID: postings[Int(d.results[j].entry.id)].id, rank: j + 1) }
         if d.capped.contains(UInt32(doc)) { return .companyCap(limit: model.ranking.diversity.maxPerCompany) }
-        if let shownAt = d.results.firstIndex(where: { $0.entry.id == UInt32(doc) }) {
-            return .ranked(rank: shownAt + 1, score: Double(all[pos].score), cutoffScore: d.results.count >= k ? Double(d.results[k - 1].entry.score) : nil, shown: k)
-        }
         let cutoff = d.results.count >= k && k > 0 ? Double(d.results[k - 1].entry.score) : nil
-        return .ranked(rank: pos + 1, score: Double(all[pos].score), cutoffScore: cutoff, shown: k)
+        if let shownAt = d.results.firstIndex(where: { $0.entry.id == UInt32(doc) }) {
+            return .ranked(rank: shownAt + 1, score: Double(all[pos].score), cutoffScore: cutoff, shown: k)
+        }
+        // below the list: its place in the list as it would go on (duplicates folded, caps kept)
+        let full = diversify(all, k: all.count)
+        let place = full.results.firstIndex { $0.entry.id == UInt32(doc) }.map { $0 + 1 } ?? pos + 1
+        return .ranked(rank: place, score: Double(all[pos].score), cutoffScore: cutoff, shown: k)
     }
 
     /// Free-text search over postings (for counsellors' look-ups): word match only, open

@@ -64,6 +64,8 @@ package struct MatchEngine: Sendable {
     private let educationRequired: [Int8]  // -1 none
     /// Normalised company name id; -1 when not stated.
     private let company: [Int32]
+    /// Documents of each company id, ascending.
+    let companyDocuments: [[UInt32]]
     private let occupationIDs: [String: Int32]
     private let groupIDs: [String: Int32]
 
@@ -112,13 +114,17 @@ package struct MatchEngine: Sendable {
         occupationIDs = occIDs
         groupIDs = grpIDs
         var companyIDs: [String: Int32] = [:]
-        company = postings.map { p in
+        let company = postings.map { p -> Int32 in
             guard let key = p.company.map(Self.companyKey), !key.isEmpty else { return -1 }
             if let id = companyIDs[key] { return id }
             let id = Int32(companyIDs.count)
             companyIDs[key] = id
             return id
         }
+        self.company = company
+        var byCompany = [[UInt32]](repeating: [], count: companyIDs.count)
+        for (d, c) in company.enumerated() where c >= 0 { byCompany[Int(c)].append(UInt32(d)) }
+        companyDocuments = byCompany
     }
 
     @inline(__always) func isOpenDoc(_ d: Int) -> Bool { isOpen[d] }

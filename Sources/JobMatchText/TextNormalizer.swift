@@ -86,7 +86,7 @@ package enum TextNormalizer {
         if v >= 0xAC00 && v <= 0xD7A3 { return s }
         if v >= 0x3131 && v <= 0x318E { return s }
         // anything NFKC + case folding leaves alone (most punctuation and symbols)
-        if !s.properties.changesWhenNFKCCaseFolded && !(0x1100...0x11FF).contains(v) { return s }
+        if !s.properties.changesWhenNFKCCaseFolded && !s.properties.changesWhenLowercased && !(0x1100...0x11FF).contains(v) { return s }
         return nil
     }
 

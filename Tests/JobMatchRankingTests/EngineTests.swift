@@ -287,6 +287,34 @@ struct DiversityTests {
     }
 }
 
+@Suite("Diversity beyond the first pool")
+struct DiversityPoolTests {
+    @Test("a capped company beyond the first pool: the list is still filled, duplicates below the pool still counted")
+    func poolRetryAndLateDuplicates() throws {
+        var lines: [String] = []
+        // 60 distinct postings of one big company score highest
+        for i in 0..<60 { lines.append(#"{"id":"A\#(String(format: "%02d", i))","title":"지게차 지게차 지게차 운전 \#(i)","company":"큰물류","description":"지게차 업무 번호\#(i) 고유\#(i * 7)"}"#) }
+        // other companies, weaker
+        lines.append(#"{"id":"B1","title":"지게차 운전","company":"작은물류","description":"창고 업무"}"#)
+        lines.append(#"{"id":"C1","title":"지게차","company":"중간물류","description":"야간 상하차"}"#)
+        // a near-duplicate of B1 that scores lowest of all
+        lines.append(#"{"id":"B9","title":"지게차 운전","company":"작은물류","description":"창고 업무 ."}"#)
+        var model = Fixtures.model()
+        model.ranking.diversity = .init(collapseNearDuplicates: true, duplicateSimilarity: 0.8, maxPerCompany: 1)
+        let engine = MatchEngine(postings: Fixtures.postings(lines).records, model: model)
+        var s = Seeker(id: "S")
+        s.desiredTitle = "지게차 운전"
+        let recs = engine.recommend(s, top: 3, asOf: asOf)
+        #expect(recs.count == 3)
+        #expect(Set(recs.map(\.postingID).dropFirst()) == ["B1", "C1"])
+        let b1 = try #require(recs.first { $0.postingID == "B1" })
+        #expect(b1.duplicates == ["B9"])
+        #expect(try engine.whyNot(s, postingID: "B9", top: 3, asOf: asOf) == .duplicateOf(postingID: "B1", rank: b1.rank))
+        // the same duplicates whatever the list length
+        #expect(engine.recommend(s, top: 2, asOf: asOf).first { $0.postingID == "B1" }.map(\.duplicates) ?? ["B9"] == ["B9"])
+    }
+}
+
 @Suite("Models and index directories")
 struct ModelTests {
     func copyModel() throws -> String {

@@ -73,12 +73,14 @@ struct LoadingTests {
             {"id":"T3","title":true}
             {"id":"T4","title":"x","skills":"Java"}
             {"id":"T5","title":"x","salaryMax":1e30}
+            {"id":"T6","title":"x","salaryMax":4500.5}
             """)
         #expect(r.records.map(\.id) == ["T2"])
         #expect(r.records.first?.salaryMin == 3000)
         #expect(r.errors.map(\.reason) == [
             "expected an integer, got a boolean", "expected a string, got a boolean",
-            "expected an array of strings, got a string", "expected an integer, got a number with a fraction",
+            "expected an array of strings, got a string", "is outside 0...1000000",
+            "expected an integer, got a number with a fraction",
         ])
     }
 

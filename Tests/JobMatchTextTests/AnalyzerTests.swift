@@ -72,6 +72,11 @@ struct AnalyzerGoldenTests {
         #expect(a.terms("정규직ㆍ계약직") == a.terms("정규직, 계약직"))
     }
 
+    @Test("case folding agrees with lowercasing where Unicode folds to upper case (Cherokee)")
+    func cherokee() {
+        #expect(a.terms("ᏣᎳᎩ") == a.terms("ꮳꮃꭹ"))
+    }
+
     @Test func trigramsWhenConfigured() {
         let tri = KoreanAnalyzer(configuration: AnalyzerConfiguration(ngramSizes: [2, 3]))
         expectTokens(tri, "지게차", terms: ["지게", "지게차", "게차"], kinds: [.bigram, .trigram, .bigram])
