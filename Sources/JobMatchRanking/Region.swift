@@ -41,8 +41,13 @@ package struct Region: Sendable, Hashable, Codable, Comparable, CustomStringConv
     /// Parses `서울 강남구`, `서울특별시 강남구`, `경기도 성남시 분당구`; nil when the 시도 is unknown.
     package static func parse(_ text: String) -> Region? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard let first = parts.first, let sido = sidoByName[first] else { return nil }
-        return Region(sido: sido, districts: parts.dropFirst().flatMap(splitDistricts))
+        guard let first = parts.first, var sido = sidoByName[first] else { return nil }
+        var districts = parts.dropFirst().flatMap(splitDistricts)
+        // 세종 has no 시군구: "세종 세종시" is just 세종.
+        if sido == "세종" { districts.removeAll { districtKey($0) == "세종" } }
+        // 군위군 moved from 경북 to 대구 on 2023-07-01.
+        if sido == "경북", let d = districts.first, districtKey(d) == "군위" || d == "군위" { sido = "대구" }
+        return Region(sido: sido, districts: districts)
     }
 
     /// Splits run-together district names at their 시/군/구 ending: `성남시분당구` → `성남시`, `분당구`.

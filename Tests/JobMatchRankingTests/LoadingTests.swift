@@ -174,6 +174,10 @@ struct RegionTests {
         #expect(Region.parse("경기 성남")!.admits(Region.parse("경기 성남시 분당구")!) == .admitted)
         #expect(Region.parse("서울 중구")!.admits(Region.parse("서울 중랑구")!) == .outside)
         #expect(Region.parse("부산 중구")!.admits(Region.parse("부산 중")!) == .outside, "one-syllable names keep their ending")
+        #expect(Region.parse("세종 세종시") == Region(sido: "세종"))
+        #expect(Region.parse("세종 세종")!.admits(Region.parse("세종특별자치시")!) == .admitted)
+        #expect(Region.parse("경북 군위군") == Region(sido: "대구", districts: ["군위군"]))
+        #expect(Region.parse("대구 군위")!.admits(Region.parse("경상북도 군위군")!) == .admitted)
     }
 
     @Test func days() {
