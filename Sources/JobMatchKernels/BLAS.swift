@@ -55,3 +55,26 @@ package enum BLAS {
         return c
     }
 }
+
+extension BLAS {
+    /// C = op(A) · op(B) for row-major matrices, op = transpose when asked.
+    package static func gemm(_ a: DenseMatrix, transposeA: Bool = false, _ b: DenseMatrix, transposeB: Bool = false) -> DenseMatrix {
+        let m = transposeA ? a.cols : a.rows
+        let k = transposeA ? a.rows : a.cols
+        let kb = transposeB ? b.cols : b.rows
+        let n = transposeB ? b.rows : b.cols
+        precondition(k == kb, "BLAS.gemm: inner dimensions differ (\(k) vs \(kb))")
+        var c = DenseMatrix(rows: m, cols: n)
+        guard m > 0, n > 0, k > 0 else { return c }
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                c.storage.withUnsafeMutableBufferPointer { cp in
+                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), 1.0, ap.baseAddress, Int32(a.cols), bp.baseAddress, Int32(b.cols),
+                                0.0, cp.baseAddress, Int32(n))
+                }
+            }
+        }
+        return c
+    }
+}

@@ -30,3 +30,23 @@ package enum ScalarReference {
         return c
     }
 }
+
+extension ScalarReference {
+    package static func gemm(_ a: DenseMatrix, transposeA: Bool = false, _ b: DenseMatrix, transposeB: Bool = false) -> DenseMatrix {
+        let m = transposeA ? a.cols : a.rows, k = transposeA ? a.rows : a.cols
+        let n = transposeB ? b.rows : b.cols
+        var c = DenseMatrix(rows: m, cols: n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k {
+                    let x = transposeA ? a[p, i] : a[i, p]
+                    let y = transposeB ? b[j, p] : b[p, j]
+                    s += Double(x) * Double(y)
+                }
+                c[i, j] = Float(s)
+            }
+        }
+        return c
+    }
+}

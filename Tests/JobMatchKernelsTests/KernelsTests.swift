@@ -165,3 +165,45 @@ struct CoreSelectionTests {
         #expect(BLASCoreSelection.recommendedCore(currentCore: "Prescott", cpuFlags: avx512, userValue: "Haswell") == nil)
     }
 }
+
+@Suite("General gemm and the symmetric eigensolver")
+struct DenseAlgebraTests {
+    @Test("gemm with transposes equals the scalar reference", arguments: [1, 2])
+    func gemmTransposes(threads: Int) {
+        BLAS.setThreads(threads)
+        var rng = SeededRandom(seed: 41)
+        func random(_ r: Int, _ c: Int) -> DenseMatrix {
+            DenseMatrix(rows: r, cols: c, storage: (0..<(r * c)).map { _ in Float.random(in: -1...1, using: &rng) })
+        }
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a = ta ? random(13, 7) : random(7, 13)
+            let b = tb ? random(5, 13) : random(13, 5)
+            let c = BLAS.gemm(a, transposeA: ta, b, transposeB: tb), ref = ScalarReference.gemm(a, transposeA: ta, b, transposeB: tb)
+            #expect(c.rows == 7 && c.cols == 5)
+            for i in c.storage.indices { #expect(abs(c.storage[i] - ref.storage[i]) <= 1e-4 * max(1, abs(ref.storage[i]))) }
+        }
+        BLAS.setThreads(1)
+    }
+
+    @Test("Jacobi: A·v = λ·v, orthonormal vectors, descending values")
+    func eigen() {
+        var rng = SeededRandom(seed: 43)
+        for n in [1, 2, 6, 17] {
+            var m = DenseMatrix(rows: n, cols: n)
+            for i in 0..<n { for j in i..<n { let x = Float.random(in: -1...1, using: &rng); m[i, j] = x; m[j, i] = x } }
+            let e = SymmetricEigen.decompose(m)
+            #expect(zip(e.values, e.values.dropFirst()).allSatisfy { $0 >= $1 })
+            for k in 0..<n {
+                for i in 0..<n {
+                    var av = 0.0
+                    for j in 0..<n { av += Double(m[i, j]) * e.vectors[j * n + k] }
+                    #expect(abs(av - e.values[k] * e.vectors[i * n + k]) < 1e-5)
+                }
+                for k2 in 0..<n {
+                    let dot = (0..<n).reduce(0.0) { $0 + e.vectors[$1 * n + k] * e.vectors[$1 * n + k2] }
+                    #expect(abs(dot - (k == k2 ? 1 : 0)) < 1e-6)
+                }
+            }
+        }
+    }
+}
