@@ -439,10 +439,10 @@ struct DoctorCommand: ParsableCommand {
         let model = try Steps.model(modelOptions)
         let flags = BLASCoreSelection.cpuFlags()
         struct Doctor: Encodable {
-            var model: String, modelDirectory: String, openblas: BLASRuntimeInfo
+            var model: String, modelDirectory: String, denseRank: Int?, openblas: BLASRuntimeInfo
             var openblasCoretypeEnv: String?, openblasNumThreadsEnv: String?, replacedGenericCore: String?, cpuFeatures: [String]
         }
-        let d = Doctor(model: "\(model.name) \(model.version)", modelDirectory: model.directory, openblas: info,
+        let d = Doctor(model: "\(model.name) \(model.version)", modelDirectory: model.directory, denseRank: model.dense?.rank, openblas: info,
                        openblasCoretypeEnv: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
                        openblasNumThreadsEnv: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"],
                        replacedGenericCore: BLASCoreSelection.replacedCore,
@@ -450,6 +450,7 @@ struct DoctorCommand: ParsableCommand {
         if json { Console.out(Console.json(d)); return }
         Console.out("""
             model                 \(d.model) (\(d.modelDirectory))
+            dense (LSA) model     \(d.denseRank.map { "rank \($0)" } ?? "none")
             OpenBLAS core         \(info.coreName)\(d.replacedGenericCore.map { " (chosen by JobMatch; OpenBLAS had picked \($0))" } ?? "")
             OpenBLAS config       \(info.config)
             OpenBLAS threads      \(info.threads)

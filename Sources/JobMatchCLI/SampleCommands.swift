@@ -166,3 +166,76 @@ struct ExportTermsCommand: ParsableCommand {
         Console.out("exported \(engine.postings.count) postings and \(people.count) queries to \(out)/")
     }
 }
+
+// MARK: train
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Fit the dense (LSA) model: a truncated SVD of the weighted posting × term matrix, saved in a new model folder.",
+        discussion: """
+            Writes OUT as a copy of the current model plus lsa.f32 (the projection; format in
+            Models/README.md) and a manifest with the SHA-256 of every file. The randomised SVD uses
+            OpenBLAS sgemm for its dense steps; OPENBLAS_NUM_THREADS limits its threads. Ranking does
+            not use the projection yet (the hybrid score is the next step of the BLAS/batch issue).
+
+            Example: jobmatch train --postings sample/postings.jsonl --out Models/lsa-sample --rank 64
+            """)
+
+    @Option(help: "Postings, JSON Lines.") var postings: String
+    @Option(help: "Model folder to write (created).") var out: String
+    @Option(help: "Dimensions kept.") var rank = 256
+    @Option(help: "Extra dimensions sampled by the range finder.") var oversample = 10
+    @Option(help: "Power iterations (more: sharper for slowly decaying spectra).") var power = 2
+    @Option(help: "Random seed (same seed and data, same bytes).") var seed: UInt64 = 1
+    @Flag(help: "Exit 0 even when some records were rejected.") var allowInvalid = false
+    @Flag(help: "Print the summary as JSON.") var json = false
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard (1...2048).contains(rank) else { throw ValidationError("--rank must be within 1...2048") }
+        guard (0...256).contains(oversample) else { throw ValidationError("--oversample must be within 0...256") }
+        guard (0...10).contains(power) else { throw ValidationError("--power must be within 0...10") }
+    }
+
+    func run() throws {
+        let model = try Steps.model(modelOptions)
+        let records = try Steps.postings(postings, allowInvalid: allowInvalid)
+        Console.progress("indexing \(records.count) postings…")
+        let engine = MatchEngine(postings: records, model: model)
+        Console.progress("fitting a rank-\(rank) SVD of \(engine.postings.count) × \(engine.index.vocabulary.count)…")
+        let start = Date()
+        let projection = engine.index.latentProjection(rank: rank, oversample: oversample, powerIterations: power, seed: seed)
+        let seconds = Date().timeIntervalSince(start)
+        Console.progressDone()
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for file in try fm.contentsOfDirectory(atPath: model.directory).sorted()
+            where file != "manifest.json" && file != "README.md" && file != "lsa.f32" {
+                let target = out + "/" + file
+                if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
+                try fm.copyItem(atPath: model.directory + "/" + file, toPath: target)
+            }
+        } catch {
+            Console.err("error: \(out): cannot copy the model files (\(error.localizedDescription))")
+            throw ExitCode(2)
+        }
+        guard fm.createFile(atPath: out + "/lsa.f32", contents: Data(LatentProjectionFile.encode(projection))) else {
+            Console.err("error: \(out)/lsa.f32: cannot be written")
+            throw ExitCode(2)
+        }
+        let name = URL(fileURLWithPath: out).lastPathComponent
+        let version = "\(model.version)+lsa\(projection.rank)"
+        do { try Model.writeManifest(directory: out, name: name, version: version) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+        struct Summary: Encodable { var model: String; var rank: Int; var terms: Int; var postings: Int; var seconds: Double; var singularValues: [Float] }
+        let s = Summary(model: "\(name) \(version)", rank: projection.rank, terms: projection.terms.count, postings: engine.postings.count,
+                        seconds: (seconds * 100).rounded() / 100, singularValues: Array(projection.singularValues.prefix(8)))
+        if json { Console.out(Console.json(s)); return }
+        Console.out("trained \(s.model): rank \(s.rank) over \(s.postings) postings × \(s.terms) terms in \(s.seconds) s → \(out)/lsa.f32")
+        Console.out("largest singular values: " + s.singularValues.map { String(format: "%.3f", $0) }.joined(separator: " "))
+    }
+}

@@ -206,6 +206,8 @@ package struct Model: Sendable {
     package var analyzer: AnalyzerConfiguration
     package var ranking: RankingSettings
     package var occupations: OccupationTable
+    /// The LSA projection (`lsa.f32`), when the model has one (`jobmatch train`).
+    package var dense: LatentProjection? = nil
 
     package init(name: String, version: String, directory: String, analyzer: AnalyzerConfiguration, ranking: RankingSettings, occupations: OccupationTable) {
         self.name = name
@@ -265,7 +267,32 @@ package struct Model: Sendable {
             let text = String(decoding: contents[file]!, as: UTF8.self)
             occupations.names.merge(try OccupationTable.parseTSV(text, file: dir + "/" + file)) { a, _ in a }
         }
-        return Model(name: manifest.name, version: manifest.version, directory: dir, analyzer: analyzer, ranking: ranking, occupations: occupations)
+        var model = Model(name: manifest.name, version: manifest.version, directory: dir, analyzer: analyzer, ranking: ranking, occupations: occupations)
+        if let data = contents["lsa.f32"] {
+            do { model.dense = try LatentProjectionFile.decode([UInt8](data), file: dir + "/lsa.f32") } catch { throw JobMatchError(error.description) }
+        }
+        return model
+    }
+
+    /// Writes `manifest.json` for the files of `dir` (every file but the manifest and README.md),
+    /// with their SHA-256, sorted keys: the same bytes for the same files.
+    package static func writeManifest(directory dir: String, name: String, version: String) throws(JobMatchError) {
+        let fm = FileManager.default
+        let names: [String]
+        do { names = try fm.contentsOfDirectory(atPath: dir).filter { $0 != "manifest.json" && $0 != "README.md" }.sorted() } catch {
+            throw JobMatchError("\(dir): cannot list the model folder")
+        }
+        var files: [String: String] = [:]
+        for n in names {
+            guard let data = fm.contents(atPath: dir + "/" + n) else { throw JobMatchError("\(dir)/\(n): cannot be read") }
+            files[n] = SHA256.hex(SHA256.hash([UInt8](data)))
+        }
+        struct Out: Encodable { var name: String; var version: String; var files: [String: String] }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        guard let body = try? enc.encode(Out(name: name, version: version, files: files)),
+            fm.createFile(atPath: dir + "/manifest.json", contents: body + Data("\n".utf8))
+        else { throw JobMatchError("\(dir)/manifest.json: cannot be written") }
     }
 
     static func describe(_ error: any Error) -> String {

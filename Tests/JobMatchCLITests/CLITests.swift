@@ -119,6 +119,32 @@ struct CLITests {
         #expect((stats["vocabulary"] as? Int ?? 0) > 100)
     }
 
+    @Test("train writes a checksummed model folder with the LSA projection; a damaged one is refused")
+    func train() throws {
+        let dir = try temporaryDirectory("train")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var r = try CLI.run(["sample", "--out", dir, "--postings", "300", "--seekers", "5"])
+        #expect(r.status == 0)
+        r = try CLI.run(["train", "--postings", dir + "/postings.jsonl", "--out", dir + "/lsa-test", "--rank", "8", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(summary["rank"] as? Int == 8)
+        r = try CLI.run(["doctor", "--json", "--model", dir + "/lsa-test"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["denseRank"] as? Int == 8)
+        // an index built with the default model serves with the trained one (same analyzer and BM25)
+        r = try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"])
+        #expect(r.status == 0)
+        r = try CLI.run(["stats", "--index", dir + "/index", "--model", dir + "/lsa-test", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        var bytes = [UInt8](FileManager.default.contents(atPath: dir + "/lsa-test/lsa.f32")!)
+        bytes[bytes.count / 2] ^= 1
+        #expect(FileManager.default.createFile(atPath: dir + "/lsa-test/lsa.f32", contents: Data(bytes)))
+        r = try CLI.run(["doctor", "--model", dir + "/lsa-test"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("lsa.f32: checksum mismatch"))
+    }
+
     @Test("rejected records: named on stderr, exit 1, --allow-invalid exits 0")
     func invalidInput() throws {
         let dir = try temporaryDirectory("bad")
@@ -189,7 +215,7 @@ struct CLITests {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor"] {
+        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }
