@@ -1,4 +1,5 @@
 import Foundation
+import JobMatchText
 
 /// A rejected record: file, 1-based line, field (when one is at fault) and reason.
 package struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -128,7 +129,7 @@ package enum JSONLines {
             }
             if let key = DuplicateKeys.first(in: line) {
                 let printable = key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
-                reject(printable, "appears twice in the object; give each field once")
+                reject(PersonalDataRedactor.redact(printable).text, "appears twice in the object; give each field once")
                 continue
             }
             var redactions = 0
