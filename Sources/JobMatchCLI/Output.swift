@@ -79,6 +79,7 @@ struct RecommendationJSON: Encodable {
     var score: Double
     var textScore: Double
     var fitScore: Double
+    var contentScore: Double
     var reasons: [Reason]?
     /// Near-duplicates folded into this result.
     var duplicates: [String]?
@@ -96,6 +97,7 @@ struct RecommendationJSON: Encodable {
         score = r.score
         textScore = r.textScore
         fitScore = r.fitScore
+        contentScore = r.contentScore
         reasons = explain ? r.reasons : nil
         duplicates = r.duplicates.isEmpty ? nil : r.duplicates
     }

@@ -176,8 +176,8 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Writes OUT as a copy of the current model plus lsa.f32 (the projection; format in
             Models/README.md) and a manifest with the SHA-256 of every file. The randomised SVD uses
-            OpenBLAS sgemm for its dense steps; OPENBLAS_NUM_THREADS limits its threads. Ranking does
-            not use the projection yet (the hybrid score is the next step of the BLAS/batch issue).
+            OpenBLAS sgemm for its dense steps; OPENBLAS_NUM_THREADS limits its threads. Ranking adds
+            denseWeight × cosine when OUT/ranking.json sets denseWeight above 0 (copied as 0).
 
             Example: jobmatch train --postings sample/postings.jsonl --out Models/lsa-sample --rank 64
             """)

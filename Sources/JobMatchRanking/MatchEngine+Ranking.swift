@@ -109,11 +109,14 @@ extension MatchEngine {
         let a = admission(seeker, asOf: asOf)
         index.accumulate(q.terms, into: &scratch.accumulator)
         let norm = Float(q.normalizer)
+        let qv = denseQuery(q)
+        let dense = denseStage(qv)
         let consider = { (d: Int, top: inout TopK, scores: [Float]) in
             let text = scores[d] * norm
             let f = self.fit(ctx, doc: d)
-            guard text > 0 || f.matched else { return }
-            let total = text + f.occupation + f.experience + f.education
+            let content = dense.scores.isEmpty ? 0 : dense.scores[d]
+            guard text > 0 || f.matched || (!dense.isCandidate.isEmpty && dense.isCandidate[d]) else { return }
+            let total = text + f.occupation + f.experience + f.education + content
             guard top.wouldEnter(score: total, id: UInt32(d)), self.admitted(a, doc: d) else { return }
             top.insert(score: total, id: UInt32(d))
         }
@@ -124,7 +127,7 @@ extension MatchEngine {
         var pool = diversify ? min(postings.count, k * 4 + 16) : k
         while true {
             scratch.top.reset(k: pool)
-            if ctx.occupations.isEmpty && ctx.groups.isEmpty {
+            if ctx.occupations.isEmpty && ctx.groups.isEmpty && dense.scores.isEmpty {
                 scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top, scores) }
             } else {
                 for d in 0..<postings.count { consider(d, &scratch.top, scores) }
@@ -132,7 +135,7 @@ extension MatchEngine {
             let ranked = scratch.top.sorted()
             guard diversify else {
                 return ranked.enumerated().map { (i, e) in
-                    makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
+                    makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain, dense: qv)
                 }
             }
             var shown = self.diversify(ranked, k: k)
@@ -146,12 +149,13 @@ extension MatchEngine {
                 foldRemaining(&shown, skipping: inPool) { d in
                     let text = scores[d] * norm
                     let f = self.fit(ctx, doc: d)
-                    guard text > 0 || f.matched, self.admitted(a, doc: d) else { return nil }
-                    return text + f.occupation + f.experience + f.education
+                    let content = dense.scores.isEmpty ? 0 : dense.scores[d]
+                    guard text > 0 || f.matched || (!dense.isCandidate.isEmpty && dense.isCandidate[d]), self.admitted(a, doc: d) else { return nil }
+                    return text + f.occupation + f.experience + f.education + content
                 }
             }
             return shown.results.enumerated().map { (i, r) in
-                var rec = makeRecommendation(rank: i + 1, doc: Int(r.entry.id), score: r.entry.score, query: q, seeker: seeker, ctx: ctx, explain: explain)
+                var rec = makeRecommendation(rank: i + 1, doc: Int(r.entry.id), score: r.entry.score, query: q, seeker: seeker, ctx: ctx, explain: explain, dense: qv)
                 rec.duplicates = r.duplicates.map { postings[Int($0)].id }
                 return rec
             }
@@ -227,16 +231,30 @@ extension MatchEngine {
         return recommend(seeker, top: k, asOf: asOf, explain: explain, scratch: &scratch)
     }
 
-    func makeRecommendation(rank: Int, doc d: Int, score: Float, query q: SeekerQuery, seeker: Seeker?, ctx: SeekerFit?, explain: Bool) -> Recommendation {
+    func makeRecommendation(rank: Int, doc d: Int, score: Float, query q: SeekerQuery, seeker: Seeker?, ctx: SeekerFit?, explain: Bool, dense qv: [Float]? = nil) -> Recommendation {
         var fitTotal: Float = 0
         if let ctx {
             let f = fit(ctx, doc: d)
             fitTotal = f.occupation + f.experience + f.education
         }
+        let content = denseContribution(qv, doc: d)
         var r = Recommendation(rank: rank, postingID: postings[d].id, doc: UInt32(d), score: Double(score),
-                               textScore: Double(score - fitTotal), fitScore: Double(fitTotal), reasons: [])
-        if explain { r.reasons = reasons(doc: d, query: q, seeker: seeker) }
+                               textScore: Double(score - fitTotal - content), fitScore: Double(fitTotal), reasons: [])
+        r.contentScore = Double(content)
+        if explain { r.reasons = reasons(doc: d, query: q, seeker: seeker, dense: qv) }
         return r
+    }
+
+    /// Per-document dense contributions and the best `denseCandidates` of them (empty without a
+    /// dense stage). Scalar dot products: the same bits on every run and thread count.
+    func denseStage(_ qv: [Float]?) -> (scores: [Float], isCandidate: [Bool]) {
+        guard qv != nil, denseDocuments != nil else { return ([], []) }
+        let scores = (0..<postings.count).map { denseContribution(qv, doc: $0) }
+        var top = TopK(k: model.ranking.denseCandidates)
+        for (d, s) in scores.enumerated() where s > 0 { top.insert(score: s, id: UInt32(d)) }
+        var mark = [Bool](repeating: false, count: postings.count)
+        for e in top.sorted() { mark[Int(e.id)] = true }
+        return (scores, mark)
     }
 
     /// Why `postingID` is not (or is) among a seeker's top `k`.
@@ -250,12 +268,14 @@ extension MatchEngine {
         var acc = ScoreAccumulator(capacity: postings.count)
         index.accumulate(q.terms, into: &acc)
         let norm = Float(q.normalizer)
+        let dense = denseStage(denseQuery(q))
         var all: [TopK.Entry] = []
         for d in 0..<postings.count {
             let text = acc.scores[d] * norm
             let f = fit(ctx, doc: d)
-            guard text > 0 || f.matched, admitted(a, doc: d) else { continue }
-            all.append(TopK.Entry(score: text + f.occupation + f.experience + f.education, id: UInt32(d)))
+            let content = dense.scores.isEmpty ? 0 : dense.scores[d]
+            guard text > 0 || f.matched || (!dense.isCandidate.isEmpty && dense.isCandidate[d]), admitted(a, doc: d) else { continue }
+            all.append(TopK.Entry(score: text + f.occupation + f.experience + f.education + content, id: UInt32(d)))
         }
         all.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
         guard let pos = all.firstIndex(where: { $0.id == UInt32(doc) }) else { return .noMatch }
@@ -295,7 +315,7 @@ extension MatchEngine {
     /// The reasons for `doc`: matched words of the posting (each query term counted once, in
     /// the first place it appears), structured fit, and zero-contribution flags. Their
     /// contributions sum to the score.
-    func reasons(doc d: Int, query q: SeekerQuery, seeker: Seeker?) -> [Reason] {
+    func reasons(doc d: Int, query q: SeekerQuery, seeker: Seeker?, dense qv: [Float]? = nil) -> [Reason] {
         var contribution: [String: Double] = [:]
         for t in q.terms {
             let imp = index.impact(term: t.term, doc: UInt32(d))
@@ -330,6 +350,10 @@ extension MatchEngine {
                 let v = rest.map(\.value).reduce(0, +) + missed
                 out.append(Reason(kind: .otherWords, label: "그 밖의 일치 단어 \(rest.count)개", contribution: v))
             }
+        }
+        let content = denseContribution(qv, doc: d)
+        if content > 0 {
+            out.append(Reason(kind: .contentSimilarity, label: "직무 내용 유사", contribution: Double(content)))
         }
         if let seeker {
             let p = postings[d]
@@ -466,15 +490,17 @@ extension MatchEngine {
             let text = raw * Float(q.normalizer)
             let f = fit(fitContext(s), doc: doc)
             guard text > 0 || f.matched else { continue }
-            top.insert(score: text + f.occupation + f.experience + f.education, id: UInt32(i))
+            top.insert(score: text + f.occupation + f.experience + f.education + denseContribution(denseQuery(q), doc: doc), id: UInt32(i))
         }
         return top.sorted().enumerated().map { (rank, e) in
             let s = ordered[Int(e.id)]
             let f = fit(fitContext(s), doc: doc)
             let fitTotal = f.occupation + f.experience + f.education
+            let qv = denseQuery(queries[Int(e.id)])
+            let content = denseContribution(qv, doc: doc)
             return SeekerCandidate(
-                rank: rank + 1, seekerID: s.id, score: Double(e.score), textScore: Double(e.score - fitTotal),
-                fitScore: Double(fitTotal), reasons: explain ? reasons(doc: doc, query: queries[Int(e.id)], seeker: s) : [])
+                rank: rank + 1, seekerID: s.id, score: Double(e.score), textScore: Double(e.score - fitTotal - content),
+                fitScore: Double(fitTotal), reasons: explain ? reasons(doc: doc, query: queries[Int(e.id)], seeker: s, dense: qv) : [])
         }
     }
 }

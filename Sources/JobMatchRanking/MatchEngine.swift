@@ -14,6 +14,8 @@ package struct Recommendation: Sendable, Equatable {
     package var textScore: Double
     /// Structured-fit part (occupation, experience, education).
     package var fitScore: Double
+    /// Dense part: denseWeight × cosine of the LSA vectors (0 without a dense model).
+    package var contentScore: Double = 0
     /// Filled when explanations are asked for.
     package var reasons: [Reason]
     /// Near-duplicate postings of the same company folded into this result ("외 N건").
@@ -66,6 +68,10 @@ package struct MatchEngine: Sendable {
     private let company: [Int32]
     /// Documents of each company id, ascending.
     let companyDocuments: [[UInt32]]
+    /// Unit-length LSA vectors of the postings (documents × rank), when the model's dense stage is on.
+    let denseDocuments: DenseMatrix?
+    /// Index term id → row of the projection (-1 when the projection does not know the term).
+    let denseRowOfTerm: [Int32]
     private let occupationIDs: [String: Int32]
     private let groupIDs: [String: Int32]
 
@@ -122,6 +128,33 @@ package struct MatchEngine: Sendable {
             return id
         }
         self.company = company
+        if let projection = model.dense, model.ranking.denseWeight > 0 {
+            var rowOf: [String: Int32] = [:]
+            for (i, t) in projection.terms.enumerated() { rowOf[t] = Int32(i) }
+            let rows = index.vocabulary.terms.map { rowOf[$0] ?? -1 }
+            let r = projection.rank
+            var docsMatrix = DenseMatrix(rows: postings.count, cols: r)
+            for t in 0..<rows.count where rows[t] >= 0 {
+                let (docs, weights) = index.postings(UInt32(t))
+                let base = Int(rows[t]) * r
+                var j = weights.startIndex
+                for d in docs {
+                    let w = weights[j], out = Int(d) * r
+                    for c in 0..<r { docsMatrix.storage[out + c] += w * projection.matrix.storage[base + c] }
+                    j += 1
+                }
+            }
+            for d in 0..<postings.count {
+                var norm = 0.0
+                for c in 0..<r { norm += Double(docsMatrix.storage[d * r + c]) * Double(docsMatrix.storage[d * r + c]) }
+                if norm > 0 { let inv = Float(1 / norm.squareRoot()); for c in 0..<r { docsMatrix.storage[d * r + c] *= inv } }
+            }
+            denseDocuments = docsMatrix
+            denseRowOfTerm = rows
+        } else {
+            denseDocuments = nil
+            denseRowOfTerm = []
+        }
         var byCompany = [[UInt32]](repeating: [], count: companyIDs.count)
         for (d, c) in company.enumerated() where c >= 0 { byCompany[Int(c)].append(UInt32(d)) }
         companyDocuments = byCompany
@@ -209,6 +242,24 @@ package struct MatchEngine: Sendable {
         known.sort { $0.term < $1.term }
         let norm = z > 0 ? 1 / z : 0
         return SeekerQuery(terms: known, normalizer: norm, weights: weights)
+    }
+
+    /// The seeker's dense vector (unit length), or nil without a dense stage.
+    package func denseQuery(_ q: SeekerQuery) -> [Float]? {
+        guard let projection = model.dense, denseDocuments != nil else { return nil }
+        return projection.project(q.terms.compactMap { t in
+            let row = denseRowOfTerm[Int(t.term)]
+            return row >= 0 ? (Int(row), t.weight) : nil
+        })
+    }
+
+    /// denseWeight × max(0, cosine) for one posting.
+    func denseContribution(_ qv: [Float]?, doc d: Int) -> Float {
+        guard let qv, let m = denseDocuments else { return 0 }
+        var s: Float = 0
+        let base = d * m.cols
+        for c in 0..<m.cols { s += qv[c] * m.storage[base + c] }
+        return Float(model.ranking.denseWeight) * max(0, s)
     }
 
     // MARK: Constraints

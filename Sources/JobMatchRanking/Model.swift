@@ -92,6 +92,11 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     package var unigramQueryWeight: Double = 1
     /// Marketplace hygiene in a result list.
     package var diversity = Diversity()
+    /// Weight of the dense (LSA) cosine in the score; 0 switches the dense stage off. Needs
+    /// `lsa.f32` in the model.
+    package var denseWeight: Double = 0
+    /// How many best dense matches join the word-match candidates.
+    package var denseCandidates: Int = 100
 
     package struct Diversity: Sendable, Codable, Equatable {
         /// Fold a posting of the same company whose title + description terms overlap a shown
@@ -118,7 +123,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, diversity
+        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, diversity, denseWeight, denseCandidates
     }
 
     package init(from decoder: any Decoder) throws {
@@ -132,6 +137,8 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         queryTermFrequency = try c.decodeIfPresent(QueryTermFrequency.self, forKey: .queryTermFrequency) ?? .log
         unigramQueryWeight = try c.decodeIfPresent(Double.self, forKey: .unigramQueryWeight) ?? 1
         diversity = try c.decodeIfPresent(Diversity.self, forKey: .diversity) ?? Diversity()
+        denseWeight = try c.decodeIfPresent(Double.self, forKey: .denseWeight) ?? 0
+        denseCandidates = try c.decodeIfPresent(Int.self, forKey: .denseCandidates) ?? 100
     }
 
     package var bm25Parameters: BM25Parameters {
@@ -151,6 +158,8 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         ]
         for (name, w) in weights where !(w >= 0 && w <= 100) { throw FieldError(field: name, reason: "must be within 0...100") }
         if !(unigramQueryWeight >= 0 && unigramQueryWeight <= 10) { throw FieldError(field: "unigramQueryWeight", reason: "must be within 0...10") }
+        if !(denseWeight >= 0 && denseWeight <= 10) { throw FieldError(field: "denseWeight", reason: "must be within 0...10") }
+        if !(0...100_000).contains(denseCandidates) { throw FieldError(field: "denseCandidates", reason: "must be within 0...100000") }
         if !(0...1).contains(diversity.duplicateSimilarity) { throw FieldError(field: "diversity.duplicateSimilarity", reason: "must be within 0...1") }
         if diversity.maxPerCompany < 1 { throw FieldError(field: "diversity.maxPerCompany", reason: "must be at least 1") }
         if maxReasonTerms < 1 { throw FieldError(field: "maxReasonTerms", reason: "must be at least 1") }
@@ -270,6 +279,9 @@ package struct Model: Sendable {
         var model = Model(name: manifest.name, version: manifest.version, directory: dir, analyzer: analyzer, ranking: ranking, occupations: occupations)
         if let data = contents["lsa.f32"] {
             do { model.dense = try LatentProjectionFile.decode([UInt8](data), file: dir + "/lsa.f32") } catch { throw JobMatchError(error.description) }
+        }
+        if model.ranking.denseWeight > 0 && model.dense == nil {
+            throw JobMatchError("\(dir)/ranking.json: denseWeight is set but the model has no lsa.f32 (train one with `jobmatch train`)")
         }
         return model
     }

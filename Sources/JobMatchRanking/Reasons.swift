@@ -10,6 +10,8 @@ package struct Reason: Sendable, Equatable, Codable {
         /// The remaining matched words, folded into one line.
         case otherWords
         case occupationExact
+        /// The dense (LSA) similarity of the seeker's and the posting's text.
+        case contentSimilarity
         case occupationGroup
         case experience
         case education

@@ -287,6 +287,43 @@ struct DiversityTests {
     }
 }
 
+@Suite("Hybrid score with the dense (LSA) stage")
+struct DenseStageTests {
+    @Test("dense part: a reason line, reasons still add up, why-not agrees, same bytes twice")
+    func hybrid() throws {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 12, postings: 600, seekers: 30))
+        let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
+        var model = Fixtures.model()
+        let plain = MatchEngine(postings: postings, model: model)
+        model.dense = plain.index.latentProjection(rank: 16, oversample: 4, powerIterations: 1, seed: 2)
+        model.ranking.denseWeight = 0.3
+        model.ranking.denseCandidates = 20
+        let engine = MatchEngine(postings: postings, model: model)
+        let twin = MatchEngine(postings: postings, model: model)
+        var sawContent = false
+        for s in JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records {
+            let recs = engine.recommend(s, top: 10, asOf: asOf, explain: true)
+            #expect(recs == twin.recommend(s, top: 10, asOf: asOf, explain: true))
+            for r in recs {
+                #expect(abs(r.reasons.map(\.contribution).reduce(0, +) - r.score) <= 1e-4, "\(s.id) × \(r.postingID)")
+                #expect(abs(r.textScore + r.fitScore + r.contentScore - r.score) <= 1e-4)
+                if r.contentScore > 0 {
+                    sawContent = true
+                    #expect(r.reasons.contains { $0.kind == .contentSimilarity })
+                }
+            }
+            if let first = recs.first {
+                guard case .ranked(let rank, _, _, _) = try engine.whyNot(s, postingID: first.postingID, top: 10, asOf: asOf) else {
+                    Issue.record("why-not disagrees with recommend for \(s.id)")
+                    continue
+                }
+                #expect(rank == 1)
+            }
+        }
+        #expect(sawContent)
+    }
+}
+
 @Suite("Diversity beyond the first pool")
 struct DiversityPoolTests {
     @Test("a capped company beyond the first pool: the list is still filled, duplicates below the pool still counted")
