@@ -145,6 +145,36 @@ struct CLITests {
         #expect(r.err.contains("lsa.f32: checksum mismatch"))
     }
 
+    @Test("batch: equals recommend, same bytes for any workers, shards merge to the whole, resumes")
+    func batch() throws {
+        let dir = try temporaryDirectory("batch")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func read(_ p: String) -> Data { FileManager.default.contents(atPath: p) ?? Data() }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "400", "--seekers", "45"]).status == 0)
+        #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"]).status == 0)
+        let base = ["batch", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--as-of", "2026-11-27", "--block", "8", "--top", "12"]
+        var r = try CLI.run(base + ["--out", dir + "/b2", "--workers", "2"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try CLI.run(base + ["--out", dir + "/b1", "--workers", "1"]).status == 0)
+        #expect(read(dir + "/b1/run.trec") == read(dir + "/b2/run.trec"))
+        #expect(read(dir + "/b1/recommendations.jsonl") == read(dir + "/b2/recommendations.jsonl"))
+        #expect(!read(dir + "/b1/run.trec").isEmpty)
+        r = try CLI.run(["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--all", "--format", "trec",
+                         "--top", "12", "--as-of", "2026-11-27", "--tag", "jobmatch-default"])
+        #expect(Data(r.out.utf8) == read(dir + "/b1/run.trec"), "a batch result equals recommend")
+        for i in 0..<3 { #expect(try CLI.run(base + ["--out", dir + "/b3", "--shard", "\(i)/3"]).status == 0) }
+        #expect(try CLI.run(["batch", "merge", "--out", dir + "/b3", "--shards", "3"]).status == 0)
+        #expect(read(dir + "/b3/run.trec") == read(dir + "/b1/run.trec"))
+        #expect(read(dir + "/b3/recommendations.jsonl") == read(dir + "/b1/recommendations.jsonl"))
+        // an interrupted batch: a block missing (and a stray temp file) — rerun, same bytes
+        try FileManager.default.removeItem(atPath: dir + "/b1/blocks/000003.jsonl")
+        #expect(FileManager.default.createFile(atPath: dir + "/b1/blocks/000004.jsonl.tmp", contents: Data("partial".utf8)))
+        r = try CLI.run(base + ["--out", dir + "/b1"])
+        #expect(r.status == 0 && r.err.contains("resuming"))
+        #expect(read(dir + "/b1/run.trec") == read(dir + "/b2/run.trec"))
+        #expect(try CLI.run(["batch", "merge", "--out", dir + "/b3", "--shards", "4"]).status == 2)
+    }
+
     @Test("rejected records: named on stderr, exit 1, --allow-invalid exits 0")
     func invalidInput() throws {
         let dir = try temporaryDirectory("bad")
