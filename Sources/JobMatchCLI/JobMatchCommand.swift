@@ -21,9 +21,10 @@ package struct JobMatchCommand: ParsableCommand {
               jobmatch candidates --index sample/index --seekers sample/seekers.jsonl --posting P000123
               jobmatch search --index sample/index "지게차 물류센터"
               jobmatch stats --index sample/index
+              jobmatch batch --index sample/index --seekers sample/seekers.jsonl --out nightly
+              jobmatch train --postings sample/postings.jsonl --out Models/lsa-sample --rank 64
 
-            Input is JSON Lines in the interchange schema (docs/data-format.md). The model (weights,
-            analyzer settings, KECO tables) is Models/default unless --model or JOBMATCH_MODEL says otherwise.
+            Input is JSON Lines in the interchange schema (docs/data-format.md). The model (weights, analyzer settings, KECO tables) is Models/default unless --model or JOBMATCH_MODEL says otherwise.
             """,
         version: "jobmatch 0.1.0",
         subcommands: [
