@@ -100,42 +100,36 @@ package enum RandomizedSVD {
 }
 
 extension InvertedIndex {
+    /// A·X for the document × term matrix A of the impacts: X has a row per vocabulary term, the
+    /// result a row per document.
+    package func documentsTimes(_ x: DenseMatrix) -> DenseMatrix { sparseProduct(x, transposed: false) }
+
+    /// Aᵀ·Y: Y has a row per document, the result a row per vocabulary term.
+    package func termsTimes(_ y: DenseMatrix) -> DenseMatrix { sparseProduct(y, transposed: true) }
+
+    private func sparseProduct(_ input: DenseMatrix, transposed: Bool) -> DenseMatrix {
+        precondition(input.rows == (transposed ? documentCount : vocabulary.count), "sparse product: shape mismatch")
+        let l = input.cols
+        var out = DenseMatrix(rows: transposed ? vocabulary.count : documentCount, cols: l)
+        for t in 0..<vocabulary.count {
+            let (docs, weights) = postings(UInt32(t))
+            var j = weights.startIndex
+            for d in docs {
+                let w = weights[j]
+                let (source, target) = transposed ? (Int(d) * l, t * l) : (t * l, Int(d) * l)
+                for c in 0..<l { out.storage[target + c] += w * input.storage[source + c] }
+                j += 1
+            }
+        }
+        return out
+    }
+
     /// Trains an LSA projection of this index's document × term matrix (entries: the BM25
     /// impacts), keeping `rank` dimensions.
     package func latentProjection(rank: Int, oversample: Int = 10, powerIterations: Int = 2, seed: UInt64 = 1) -> LatentProjection {
-        let m = documentCount, n = vocabulary.count
         let result = RandomizedSVD.compute(
-            rows: m, cols: n, rank: rank, oversample: oversample, powerIterations: powerIterations, seed: seed,
-            multiply: { x in
-                var y = DenseMatrix(rows: m, cols: x.cols)
-                let l = x.cols
-                for t in 0..<n {
-                    let (docs, weights) = postings(UInt32(t))
-                    var j = weights.startIndex
-                    for d in docs {
-                        let w = weights[j]
-                        let yb = Int(d) * l, xb = t * l
-                        for c in 0..<l { y.storage[yb + c] += w * x.storage[xb + c] }
-                        j += 1
-                    }
-                }
-                return y
-            },
-            multiplyTransposed: { y in
-                var z = DenseMatrix(rows: n, cols: y.cols)
-                let l = y.cols
-                for t in 0..<n {
-                    let (docs, weights) = postings(UInt32(t))
-                    var j = weights.startIndex
-                    for d in docs {
-                        let w = weights[j]
-                        let yb = Int(d) * l, zb = t * l
-                        for c in 0..<l { z.storage[zb + c] += w * y.storage[yb + c] }
-                        j += 1
-                    }
-                }
-                return z
-            })
+            rows: documentCount, cols: vocabulary.count, rank: rank, oversample: oversample, powerIterations: powerIterations, seed: seed,
+            multiply: documentsTimes, multiplyTransposed: termsTimes)
         return LatentProjection(terms: vocabulary.terms, singularValues: result.singularValues, matrix: result.v)
     }
 }

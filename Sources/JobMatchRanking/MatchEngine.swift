@@ -133,17 +133,12 @@ package struct MatchEngine: Sendable {
             for (i, t) in projection.terms.enumerated() { rowOf[t] = Int32(i) }
             let rows = index.vocabulary.terms.map { rowOf[$0] ?? -1 }
             let r = projection.rank
-            var docsMatrix = DenseMatrix(rows: postings.count, cols: r)
-            for t in 0..<rows.count where rows[t] >= 0 {
-                let (docs, weights) = index.postings(UInt32(t))
-                let base = Int(rows[t]) * r
-                var j = weights.startIndex
-                for d in docs {
-                    let w = weights[j], out = Int(d) * r
-                    for c in 0..<r { docsMatrix.storage[out + c] += w * projection.matrix.storage[base + c] }
-                    j += 1
-                }
+            // the projection's rows in index term order (zero for terms it does not know), then A·P
+            var aligned = DenseMatrix(rows: rows.count, cols: r)
+            for (t, row) in rows.enumerated() where row >= 0 {
+                for c in 0..<r { aligned.storage[t * r + c] = projection.matrix.storage[Int(row) * r + c] }
             }
+            var docsMatrix = index.documentsTimes(aligned)
             for d in 0..<postings.count {
                 var norm = 0.0
                 for c in 0..<r { norm += Double(docsMatrix.storage[d * r + c]) * Double(docsMatrix.storage[d * r + c]) }
