@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "JobMatchKernelsTests", dependencies: ["JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchKernels", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchSampleTests", dependencies: ["JobMatchSample"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JobMatchKernels
 import JobMatchRanking
 import Synchronization
 
@@ -24,8 +25,13 @@ struct BatchRunCommand: ParsableCommand {
             done and produces the same bytes. With --shard i/n the run covers the i-th of n contiguous
             slices of the seekers file and writes run.shard-i-of-n.trec and
             recommendations.shard-i-of-n.jsonl; `jobmatch batch merge` joins the n shards into exactly
-            the unsharded output. Results are identical for any --workers (keep workers ×
-            OPENBLAS_NUM_THREADS within the cores).
+            the unsharded output. Results are identical for any --workers.
+
+            With a dense model (ranking.json denseWeight > 0) each worker scores its seekers against
+            every open posting with one cblas_sgemm per group of seekers, and OpenBLAS is limited to
+            cores ÷ workers threads so the two never oversubscribe the machine (an
+            OPENBLAS_NUM_THREADS you set is kept: keep workers × OPENBLAS_NUM_THREADS within the
+            cores).
 
             Examples:
               jobmatch batch --index sample/index --seekers sample/seekers.jsonl --out nightly
@@ -82,15 +88,31 @@ struct BatchRunCommand: ParsableCommand {
         let done = Mutex(blockCount - todo.count)
         let started = Date()
         let size = block, k = top
+        let dense = engine.hasDenseStage
+        if dense && workers > 1 && ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+            // each worker runs its own sgemm: together they must not oversubscribe the cores
+            BLAS.setThreads(max(1, ProcessInfo.processInfo.activeProcessorCount / workers))
+        }
+        let denseRows = Self.denseRows(postings: engine.postings.count)
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, todo.count))) { worker in
             var scratch = RankingScratch(documentCount: engine.postings.count)
+            var cosines = DenseMatrix(rows: 0, cols: 0)
             for (n, b) in todo.enumerated() where n % workers == worker {
                 var trec = "", jsonl = ""
-                for s in mine[(b * size)..<min(mine.count, (b + 1) * size)] {
-                    let recs = engine.recommend(s, top: k, asOf: day, explain: true, scratch: &scratch)
-                    for r in recs { trec += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n" }
-                    jsonl += Console.jsonLine(SeekerResult(seekerId: s.id, asOf: day.description,
-                                                           recommendations: recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) })) + "\n"
+                let blockSeekers = mine[(b * size)..<min(mine.count, (b + 1) * size)]
+                var from = blockSeekers.startIndex
+                while from < blockSeekers.endIndex {
+                    // dense stage: one sgemm for up to denseRows seekers × every posting
+                    let part = blockSeekers[from..<min(blockSeekers.endIndex, from + denseRows)]
+                    if dense { engine.denseCosineBlock(part, into: &cosines) }
+                    for (row, s) in part.enumerated() {
+                        let recs = engine.recommend(s, top: k, asOf: day, explain: true, scratch: &scratch,
+                                                    denseCosines: dense ? DenseCosines(block: cosines, row: row) : nil)
+                        for r in recs { trec += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n" }
+                        jsonl += Console.jsonLine(SeekerResult(seekerId: s.id, asOf: day.description,
+                                                               recommendations: recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) })) + "\n"
+                    }
+                    from = part.endIndex
                 }
                 do {
                     try Self.atomicWrite(trec, to: Self.blockPath(blocksDir, b, "trec"))
@@ -117,6 +139,11 @@ struct BatchRunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         Console.out("batch: \(mine.count) seekers (\(shard.map { "shard \($0)" } ?? "all")), top \(top) → \(out)/run\(suffix).trec, \(out)/recommendations\(suffix).jsonl")
+    }
+
+    /// Seekers per dense sgemm: as many as fit a 64 MB block of cosines (8 to 256).
+    static func denseRows(postings: Int) -> Int {
+        min(256, max(8, (16 << 20) / max(1, postings)))
     }
 
     static func blockPath(_ dir: String, _ b: Int, _ ext: String) -> String {

@@ -177,9 +177,10 @@ struct TrainCommand: ParsableCommand {
             Writes OUT as a copy of the current model plus lsa.f32 (the projection; format in
             Models/README.md) and a manifest with the SHA-256 of every file. The randomised SVD uses
             OpenBLAS sgemm for its dense steps; OPENBLAS_NUM_THREADS limits its threads. Ranking adds
-            denseWeight × cosine when OUT/ranking.json sets denseWeight above 0 (copied as 0).
+            denseWeight × cosine when OUT/ranking.json sets denseWeight above 0: --dense-weight writes
+            it there (otherwise the current model's value is copied; the default model has 0).
 
-            Example: jobmatch train --postings sample/postings.jsonl --out Models/lsa-sample --rank 64
+            Example: jobmatch train --postings sample/postings.jsonl --out Models/lsa-sample --rank 64 --dense-weight 0.1
             """)
 
     @Option(help: "Postings, JSON Lines.") var postings: String
@@ -188,6 +189,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Extra dimensions sampled by the range finder.") var oversample = 10
     @Option(help: "Power iterations (more: sharper for slowly decaying spectra).") var power = 2
     @Option(help: "Random seed (same seed and data, same bytes).") var seed: UInt64 = 1
+    @Option(help: "Set denseWeight in OUT/ranking.json (0...10; 0 keeps the dense stage off).") var denseWeight: Double?
     @Flag(help: "Exit 0 even when some records were rejected.") var allowInvalid = false
     @Flag(help: "Print the summary as JSON.") var json = false
     @OptionGroup var modelOptions: ModelOptions
@@ -196,6 +198,18 @@ struct TrainCommand: ParsableCommand {
         guard (1...2048).contains(rank) else { throw ValidationError("--rank must be within 1...2048") }
         guard (0...256).contains(oversample) else { throw ValidationError("--oversample must be within 0...256") }
         guard (0...10).contains(power) else { throw ValidationError("--power must be within 0...10") }
+        if let denseWeight, !(0...10).contains(denseWeight) { throw ValidationError("--dense-weight must be within 0...10") }
+    }
+
+    /// `ranking.json` with `denseWeight` set to `w`: the value replaced where the key is, or the
+    /// key added first; the rest of the file (its layout and order) kept.
+    static func settingDenseWeight(_ text: String, _ w: Double) throws -> String {
+        let value = "\"denseWeight\": \(w)"
+        if let range = text.range(of: #""denseWeight"\s*:\s*[-+0-9.eE]+"#, options: .regularExpression) {
+            return text.replacingCharacters(in: range, with: value)
+        }
+        guard let brace = text.firstIndex(of: "{") else { throw JobMatchError("ranking.json: not a JSON object") }
+        return String(text[...brace]) + "\n  " + value + "," + String(text[text.index(after: brace)...])
     }
 
     func run() throws {
@@ -225,9 +239,22 @@ struct TrainCommand: ParsableCommand {
             Console.err("error: \(out)/lsa.f32: cannot be written")
             throw ExitCode(2)
         }
+        if let denseWeight {
+            let path = out + "/ranking.json"
+            do {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                try Self.settingDenseWeight(text, denseWeight).write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                Console.err("error: \(path): cannot set denseWeight (\(error))")
+                throw ExitCode(2)
+            }
+        }
         let name = URL(fileURLWithPath: out).lastPathComponent
         let version = "\(model.version)+lsa\(projection.rank)"
-        do { try Model.writeManifest(directory: out, name: name, version: version) } catch {
+        do {
+            try Model.writeManifest(directory: out, name: name, version: version)
+            _ = try Model.load(directory: out)  // what was written must load
+        } catch {
             Console.err("error: \(error)")
             throw ExitCode(2)
         }

@@ -57,6 +57,28 @@ package enum BLAS {
 }
 
 extension BLAS {
+    /// C = A·Bᵀ written into `c`, whose storage is reused when its shape already fits (the
+    /// batch's seekers × postings block, computed again for every block).
+    package static func gemmABt(_ a: DenseMatrix, _ b: DenseMatrix, into c: inout DenseMatrix) {
+        precondition(a.cols == b.cols, "BLAS.gemmABt: inner dimensions differ (\(a.cols) vs \(b.cols))")
+        if c.rows != a.rows || c.cols != b.rows { c = DenseMatrix(rows: a.rows, cols: b.rows) }
+        guard a.rows > 0, b.rows > 0 else { return }
+        guard a.cols > 0 else {
+            for i in c.storage.indices { c.storage[i] = 0 }
+            return
+        }
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                c.storage.withUnsafeMutableBufferPointer { cp in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                                Int32(a.rows), Int32(b.rows), Int32(a.cols),
+                                1.0, ap.baseAddress, Int32(a.cols), bp.baseAddress, Int32(b.cols),
+                                0.0, cp.baseAddress, Int32(b.rows))
+                }
+            }
+        }
+    }
+
     /// C = op(A) · op(B) for row-major matrices, op = transpose when asked.
     package static func gemm(_ a: DenseMatrix, transposeA: Bool = false, _ b: DenseMatrix, transposeB: Bool = false) -> DenseMatrix {
         let m = transposeA ? a.cols : a.rows

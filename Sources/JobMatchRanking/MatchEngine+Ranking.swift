@@ -7,6 +7,8 @@ import JobMatchText
 package struct RankingScratch: Sendable {
     var accumulator: ScoreAccumulator
     var top: TopK
+    /// BLAS cosines of the current seeker against every posting (dense stage, single seeker).
+    var denseCosines: [Float] = []
 
     package init(documentCount: Int) {
         accumulator = ScoreAccumulator(capacity: documentCount)
@@ -103,36 +105,58 @@ extension MatchEngine {
     /// best first (ties by posting id); near-duplicates of the same company folded into one
     /// result and at most `maxPerCompany` postings per company (model `diversity`). With
     /// `explain`, each carries its reasons.
-    package func recommend(_ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch) -> [Recommendation] {
+    ///
+    /// With the model's dense stage on, `denseCosines` may carry the seeker's BLAS cosines from a
+    /// block product (the batch); otherwise they are computed here with one `sgemv`. Either way
+    /// the result is the same: BLAS values only select, scalar cosines score.
+    package func recommend(
+        _ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch, denseCosines: DenseCosines? = nil
+    ) -> [Recommendation] {
         let q = query(for: seeker)
         let ctx = fitContext(seeker)
         let a = admission(seeker, asOf: asOf)
         index.accumulate(q.terms, into: &scratch.accumulator)
         let norm = Float(q.normalizer)
-        let qv = denseQuery(q)
-        let dense = denseStage(qv)
-        let consider = { (d: Int, top: inout TopK, scores: [Float]) in
+        let dense = denseView(q, admission: a, given: denseCosines, scratch: &scratch)
+        let qv = dense?.qv
+        let scores = scratch.accumulator.scores
+        /// The exact total of an eligible posting (scalar cosine), nil when it is no candidate.
+        let exactTotal = { (d: Int) -> Float? in
             let text = scores[d] * norm
             let f = self.fit(ctx, doc: d)
-            let content = dense.scores.isEmpty ? 0 : dense.scores[d]
-            guard text > 0 || f.matched || (!dense.isCandidate.isEmpty && dense.isCandidate[d]) else { return }
-            let total = text + f.occupation + f.experience + f.education + content
+            guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return nil }
+            let content = qv.map { self.denseContribution($0, doc: d) } ?? 0
+            return text + f.occupation + f.experience + f.education + content
+        }
+        let consider = { (d: Int, top: inout TopK) in
+            let text = scores[d] * norm
+            let f = self.fit(ctx, doc: d)
+            guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return }
+            let total = text + f.occupation + f.experience + f.education + (dense?.approximate(d) ?? 0)
             guard top.wouldEnter(score: total, id: UInt32(d)), self.admitted(a, doc: d) else { return }
             top.insert(score: total, id: UInt32(d))
         }
-        let scores = scratch.accumulator.scores
         let diversity = model.ranking.diversity
         let diversify = diversity.collapseNearDuplicates || diversity.maxPerCompany < k
         // With diversity on, rank a larger pool so folded and capped postings can be replaced.
         var pool = diversify ? min(postings.count, k * 4 + 16) : k
+        // With a dense stage, keep some entries past the pool: the rounding band around its cut-off.
+        var margin = dense == nil ? 0 : 16
         while true {
-            scratch.top.reset(k: pool)
-            if ctx.occupations.isEmpty && ctx.groups.isEmpty && dense.scores.isEmpty {
-                scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top, scores) }
+            scratch.top.reset(k: pool + margin)
+            if ctx.occupations.isEmpty && ctx.groups.isEmpty && dense == nil {
+                scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top) }
             } else {
-                for d in 0..<postings.count { consider(d, &scratch.top, scores) }
+                for d in 0..<postings.count { consider(d, &scratch.top) }
             }
-            let ranked = scratch.top.sorted()
+            var ranked = scratch.top.sorted()
+            if let dense {
+                guard let exact = exactPool(ranked, pool: pool, kept: pool + margin, dense: dense, total: { exactTotal($0)! }) else {
+                    margin *= 4
+                    continue
+                }
+                ranked = exact
+            }
             guard diversify else {
                 return ranked.enumerated().map { (i, e) in
                     makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain, dense: qv)
@@ -147,11 +171,8 @@ extension MatchEngine {
                 // near-duplicates ranked below the pool still belong under their shown posting
                 let inPool = Set(ranked.map(\.id))
                 foldRemaining(&shown, skipping: inPool) { d in
-                    let text = scores[d] * norm
-                    let f = self.fit(ctx, doc: d)
-                    let content = dense.scores.isEmpty ? 0 : dense.scores[d]
-                    guard text > 0 || f.matched || (!dense.isCandidate.isEmpty && dense.isCandidate[d]), self.admitted(a, doc: d) else { return nil }
-                    return text + f.occupation + f.experience + f.education + content
+                    guard let total = exactTotal(d), self.admitted(a, doc: d) else { return nil }
+                    return total
                 }
             }
             return shown.results.enumerated().map { (i, r) in
@@ -245,18 +266,6 @@ extension MatchEngine {
         return r
     }
 
-    /// Per-document dense contributions and the best `denseCandidates` of them (empty without a
-    /// dense stage). Scalar dot products: the same bits on every run and thread count.
-    func denseStage(_ qv: [Float]?) -> (scores: [Float], isCandidate: [Bool]) {
-        guard qv != nil, denseDocuments != nil else { return ([], []) }
-        let scores = (0..<postings.count).map { denseContribution(qv, doc: $0) }
-        var top = TopK(k: model.ranking.denseCandidates)
-        for (d, s) in scores.enumerated() where s > 0 { top.insert(score: s, id: UInt32(d)) }
-        var mark = [Bool](repeating: false, count: postings.count)
-        for e in top.sorted() { mark[Int(e.id)] = true }
-        return (scores, mark)
-    }
-
     /// Why `postingID` is not (or is) among a seeker's top `k`.
     package func whyNot(_ seeker: Seeker, postingID: String, top k: Int, asOf: Day) throws(JobMatchError) -> WhyNot {
         guard let doc = documentNumber(of: postingID) else { throw JobMatchError("no posting with id '\(postingID)' in the index") }
@@ -268,13 +277,14 @@ extension MatchEngine {
         var acc = ScoreAccumulator(capacity: postings.count)
         index.accumulate(q.terms, into: &acc)
         let norm = Float(q.normalizer)
-        let dense = denseStage(denseQuery(q))
+        var scratch = RankingScratch(documentCount: 0)
+        let dense = denseView(q, admission: a, given: nil, scratch: &scratch)
         var all: [TopK.Entry] = []
         for d in 0..<postings.count {
             let text = acc.scores[d] * norm
             let f = fit(ctx, doc: d)
-            let content = dense.scores.isEmpty ? 0 : dense.scores[d]
-            guard text > 0 || f.matched || (!dense.isCandidate.isEmpty && dense.isCandidate[d]), admitted(a, doc: d) else { continue }
+            guard text > 0 || f.matched || dense?.isCandidate[d] == true, admitted(a, doc: d) else { continue }
+            let content = dense.map { denseContribution($0.qv, doc: d) } ?? 0
             all.append(TopK.Entry(score: text + f.occupation + f.experience + f.education + content, id: UInt32(d)))
         }
         all.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }

@@ -250,11 +250,8 @@ package struct MatchEngine: Sendable {
 
     /// denseWeight × max(0, cosine) for one posting.
     func denseContribution(_ qv: [Float]?, doc d: Int) -> Float {
-        guard let qv, let m = denseDocuments else { return 0 }
-        var s: Float = 0
-        let base = d * m.cols
-        for c in 0..<m.cols { s += qv[c] * m.storage[base + c] }
-        return Float(model.ranking.denseWeight) * max(0, s)
+        guard let qv, denseDocuments != nil else { return 0 }
+        return Float(model.ranking.denseWeight) * max(0, exactCosine(qv, doc: d))
     }
 
     // MARK: Constraints

@@ -1,5 +1,7 @@
+import Foundation
 import JobMatchKernels
 import JobMatchTestSupport
+import Synchronization
 import Testing
 
 @Suite("BLAS wrappers against scalar references")
@@ -48,6 +50,28 @@ struct BLASTests {
             for i in 0..<c.storage.count { worst = max(worst, abs(c.storage[i] - ref.storage[i]) / max(1, abs(ref.storage[i]))) }
             #expect(worst <= 1e-4, "\(m)x\(n)x\(k): relative error \(worst)")
         }
+        BLAS.setThreads(1)
+    }
+
+    @Test("gemm A·Bᵀ into a reused buffer, also from two threads at once", arguments: [1, 2])
+    func gemmInto(threads: Int) {
+        BLAS.setThreads(threads)
+        var rng = SeededRandom(seed: 17)
+        let cases = [(64, 300, 17), (3, 1000, 32), (64, 300, 17), (0, 4, 4), (7, 9, 0)]
+        let inputs = cases.map { (m, n, k) in (randomMatrix(m, k, &rng), randomMatrix(n, k, &rng)) }
+        let worst = Mutex<Float>(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            var c = DenseMatrix(rows: 0, cols: 0)
+            for (a, b) in inputs {
+                BLAS.gemmABt(a, b, into: &c)
+                let ref = ScalarReference.gemmABt(a, b)
+                precondition(c.rows == a.rows && c.cols == b.rows)
+                var w: Float = 0
+                for i in 0..<c.storage.count { w = max(w, abs(c.storage[i] - ref.storage[i]) / max(1, abs(ref.storage[i]))) }
+                worst.withLock { $0 = max($0, w) }
+            }
+        }
+        #expect(worst.withLock { $0 } <= 1e-4)
         BLAS.setThreads(1)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JobMatchIndex
+import JobMatchKernels
 import JobMatchRanking
 import JobMatchSample
 import JobMatchText
@@ -321,6 +322,59 @@ struct DenseStageTests {
             }
         }
         #expect(sawContent)
+    }
+}
+
+extension DenseStageTests {
+    @Test("BLAS cosines only select: block rows, sgemv and cosines moved anywhere within the error bound give the same lists")
+    func blasSelectsScalarScores() throws {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 21, postings: 700, seekers: 40))
+        let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
+        let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
+        var model = Fixtures.model()
+        model.dense = MatchEngine(postings: postings, model: model).index.latentProjection(rank: 24, oversample: 4, powerIterations: 1, seed: 5)
+        model.ranking.denseWeight = 0.5
+        model.ranking.denseCandidates = 30
+        let engine = MatchEngine(postings: postings, model: model)
+        #expect(engine.hasDenseStage)
+        let bound = engine.denseCosineError
+        var block = DenseMatrix(rows: 0, cols: 0)
+        #expect(engine.denseCosineBlock(seekers[...], into: &block))
+        #expect(block.rows == seekers.count && block.cols == engine.postings.count)
+        var rng = SeededRandom(seed: 99)
+        var scratch = RankingScratch(documentCount: engine.postings.count)
+        var changedByLargeNoise = 0
+        for (i, s) in seekers.enumerated() {
+            let reference = engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch)
+            // a row of the whole block, and of a block of one
+            #expect(engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch,
+                                     denseCosines: DenseCosines(block: block, row: i)) == reference, "\(s.id): block row")
+            var single = DenseMatrix(rows: 0, cols: 0)
+            engine.denseCosineBlock(seekers[i...i], into: &single)
+            #expect(engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch,
+                                     denseCosines: DenseCosines(block: single, row: 0)) == reference, "\(s.id): block of one")
+            // any rounding within the bound: the same list, the same scores
+            let row = Array(block.storage[(i * block.cols)..<((i + 1) * block.cols)])
+            for _ in 0..<3 {
+                let noisy = row.map { $0 + Float.random(in: -bound...bound, using: &rng) * 0.95 }
+                #expect(engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch,
+                                         denseCosines: DenseCosines(vector: noisy)) == reference, "\(s.id): noise within the bound")
+            }
+            // cosines that are simply wrong change the lists: the comparison above can fail
+            let wrong = row.map { _ in Float.random(in: -1...1, using: &rng) }
+            if engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch, denseCosines: DenseCosines(vector: wrong)) != reference {
+                changedByLargeNoise += 1
+            }
+            // every shown posting is where the all-scalar why-not ranking puts it
+            for r in reference.prefix(4) {
+                guard case .ranked(let rank, let score, _, _) = try engine.whyNot(s, postingID: r.postingID, top: 12, asOf: asOf) else {
+                    Issue.record("\(s.id) × \(r.postingID): why-not does not rank it")
+                    continue
+                }
+                #expect(rank == r.rank && Float(score) == Float(r.score), "\(s.id) × \(r.postingID)")
+            }
+        }
+        #expect(changedByLargeNoise > 0)
     }
 }
 
