@@ -32,10 +32,11 @@ let package = Package(
         .target(name: "JobMatchIndex", dependencies: ["JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchRanking", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchSample", swiftSettings: swiftSettings),
+        .target(name: "JobMatchEval", dependencies: ["JobMatchRanking"], swiftSettings: swiftSettings),
         .target(
             name: "JobMatchCLI",
             dependencies: [
-                "JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
+                "JobMatchEval", "JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchKernels", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchEvalTests", dependencies: ["JobMatchEval", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchSampleTests", dependencies: ["JobMatchSample"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),
     ]

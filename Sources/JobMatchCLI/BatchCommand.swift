@@ -104,9 +104,10 @@ struct BatchRunCommand: ParsableCommand {
                 while from < blockSeekers.endIndex {
                     // dense stage: one sgemm for up to denseRows seekers × every posting
                     let part = blockSeekers[from..<min(blockSeekers.endIndex, from + denseRows)]
-                    if dense { engine.denseCosineBlock(part, into: &cosines) }
+                    let queries = part.map(engine.query(for:))
+                    if dense { engine.denseCosineBlock(queries, into: &cosines) }
                     for (row, s) in part.enumerated() {
-                        let recs = engine.recommend(s, top: k, asOf: day, explain: true, scratch: &scratch,
+                        let recs = engine.recommend(s, top: k, asOf: day, explain: true, scratch: &scratch, query: queries[row],
                                                     denseCosines: dense ? DenseCosines(block: cosines, row: row) : nil)
                         for r in recs { trec += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n" }
                         jsonl += Console.jsonLine(SeekerResult(seekerId: s.id, asOf: day.description,

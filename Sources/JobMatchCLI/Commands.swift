@@ -428,11 +428,21 @@ struct DoctorCommand: ParsableCommand {
             sets OPENBLAS_CORETYPE and re-executes itself once. A value you set is never changed.
             OPENBLAS_NUM_THREADS limits OpenBLAS's threads (keep workers × threads ≤ cores).
 
-            Example: jobmatch doctor --json
+            --sgemm N times cblas_sgemm on N × N matrices (best of 3) with the core and threads in
+            force; Tools/blas-cores.sh runs it under every kernel this CPU can use.
+
+            Examples:
+              jobmatch doctor --json
+              jobmatch doctor --sgemm 2048
             """)
 
     @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Also time cblas_sgemm on N × N matrices and show GFLOP/s (N within 16...8192).") var sgemm: Int?
     @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        if let sgemm, !(16...8192).contains(sgemm) { throw ValidationError("--sgemm must be within 16...8192") }
+    }
 
     func run() throws {
         let info = BLAS.runtimeInfo
@@ -441,12 +451,14 @@ struct DoctorCommand: ParsableCommand {
         struct Doctor: Encodable {
             var model: String, modelDirectory: String, denseRank: Int?, openblas: BLASRuntimeInfo
             var openblasCoretypeEnv: String?, openblasNumThreadsEnv: String?, replacedGenericCore: String?, cpuFeatures: [String]
+            var sgemmSize: Int?, sgemmGflops: Double?
         }
         let d = Doctor(model: "\(model.name) \(model.version)", modelDirectory: model.directory, denseRank: model.dense?.rank, openblas: info,
                        openblasCoretypeEnv: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
                        openblasNumThreadsEnv: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"],
                        replacedGenericCore: BLASCoreSelection.replacedCore,
-                       cpuFeatures: ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16"].filter(flags.contains))
+                       cpuFeatures: ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16"].filter(flags.contains),
+                       sgemmSize: sgemm, sgemmGflops: sgemm.map { (BLAS.measureSGEMM(n: $0) * 10).rounded() / 10 })
         if json { Console.out(Console.json(d)); return }
         Console.out("""
             model                 \(d.model) (\(d.modelDirectory))
@@ -458,5 +470,8 @@ struct DoctorCommand: ParsableCommand {
             OPENBLAS_NUM_THREADS  \(d.openblasNumThreadsEnv ?? "(unset)")
             CPU features          \(d.cpuFeatures.isEmpty ? "-" : d.cpuFeatures.joined(separator: " "))
             """)
+        if let n = d.sgemmSize, let g = d.sgemmGflops {
+            Console.out("sgemm \(n)³              \(String(format: "%.1f", g)) GFLOP/s (best of 3, \(info.threads) thread\(info.threads == 1 ? "" : "s"))")
+        }
     }
 }

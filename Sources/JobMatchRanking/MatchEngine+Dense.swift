@@ -72,18 +72,18 @@ extension MatchEngine {
         return s
     }
 
-    /// The dense vectors of `seekers` (rows) times every posting's, as one `sgemm` written into
-    /// `out` (reused when its shape fits). Rows of seekers without a dense vector are zero.
-    /// Returns false (and leaves `out` alone) when the model has no dense stage.
+    /// The dense vectors of the seekers' queries (rows) times every posting's, as one `sgemm`
+    /// written into `out` (reused when its shape fits). Rows of queries without a dense vector
+    /// are zero. Returns false (and leaves `out` alone) when the model has no dense stage.
     @discardableResult
-    package func denseCosineBlock(_ seekers: ArraySlice<Seeker>, into out: inout DenseMatrix) -> Bool {
+    package func denseCosineBlock(_ queries: [SeekerQuery], into out: inout DenseMatrix) -> Bool {
         guard let docs = denseDocuments else { return false }
-        var queries = DenseMatrix(rows: seekers.count, cols: docs.cols)
-        for (i, s) in seekers.enumerated() {
-            guard let qv = denseQuery(query(for: s)) else { continue }
-            for c in 0..<docs.cols { queries.storage[i * docs.cols + c] = qv[c] }
+        var vectors = DenseMatrix(rows: queries.count, cols: docs.cols)
+        for (i, q) in queries.enumerated() {
+            guard let qv = denseQuery(q) else { continue }
+            for c in 0..<docs.cols { vectors.storage[i * docs.cols + c] = qv[c] }
         }
-        BLAS.gemmABt(queries, docs, into: &out)
+        BLAS.gemmABt(vectors, docs, into: &out)
         return true
     }
 

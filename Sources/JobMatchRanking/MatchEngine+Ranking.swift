@@ -109,10 +109,12 @@ extension MatchEngine {
     /// With the model's dense stage on, `denseCosines` may carry the seeker's BLAS cosines from a
     /// block product (the batch); otherwise they are computed here with one `sgemv`. Either way
     /// the result is the same: BLAS values only select, scalar cosines score.
+    /// `query`, when given, must be `query(for: seeker)` (the batch computes it once for both stages).
     package func recommend(
-        _ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch, denseCosines: DenseCosines? = nil
+        _ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch,
+        query given: SeekerQuery? = nil, denseCosines: DenseCosines? = nil
     ) -> [Recommendation] {
-        let q = query(for: seeker)
+        let q = given ?? query(for: seeker)
         let ctx = fitContext(seeker)
         let a = admission(seeker, asOf: asOf)
         index.accumulate(q.terms, into: &scratch.accumulator)

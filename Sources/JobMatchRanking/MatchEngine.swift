@@ -366,3 +366,24 @@ package struct MatchEngine: Sendable {
         return (occ, matched, exp, edu)
     }
 }
+
+extension MatchEngine {
+    /// Whether `doc` leaves unstated something the seeker constrains (region or 시군구,
+    /// employment type, salary): the recommendation cannot be verified against it.
+    package func hasUnstatedConstraint(seeker: Seeker, doc: Int) -> Bool {
+        !unstatedFlags(seeker: seeker, doc: doc).isEmpty
+    }
+
+    /// The company key the near-duplicate folding and the per-company cap use (nil: no company).
+    package func companyKey(of d: Int) -> String? {
+        guard let name = postings[d].company else { return nil }
+        let key = Self.companyKey(name)
+        return key.isEmpty ? nil : key
+    }
+
+    /// Same company and similar title + description terms (MinHash estimate ≥ `threshold`).
+    package func nearDuplicates(_ a: Int, _ b: Int, threshold: Double) -> Bool {
+        let c = companyOf(a)
+        return c >= 0 && c == companyOf(b) && index.similarity(UInt32(a), UInt32(b)) >= threshold
+    }
+}

@@ -339,7 +339,7 @@ extension DenseStageTests {
         #expect(engine.hasDenseStage)
         let bound = engine.denseCosineError
         var block = DenseMatrix(rows: 0, cols: 0)
-        #expect(engine.denseCosineBlock(seekers[...], into: &block))
+        #expect(engine.denseCosineBlock(seekers.map(engine.query(for:)), into: &block))
         #expect(block.rows == seekers.count && block.cols == engine.postings.count)
         var rng = SeededRandom(seed: 99)
         var scratch = RankingScratch(documentCount: engine.postings.count)
@@ -347,10 +347,10 @@ extension DenseStageTests {
         for (i, s) in seekers.enumerated() {
             let reference = engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch)
             // a row of the whole block, and of a block of one
-            #expect(engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch,
+            #expect(engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch, query: engine.query(for: s),
                                      denseCosines: DenseCosines(block: block, row: i)) == reference, "\(s.id): block row")
             var single = DenseMatrix(rows: 0, cols: 0)
-            engine.denseCosineBlock(seekers[i...i], into: &single)
+            engine.denseCosineBlock([engine.query(for: s)], into: &single)
             #expect(engine.recommend(s, top: 12, asOf: asOf, explain: false, scratch: &scratch,
                                      denseCosines: DenseCosines(block: single, row: 0)) == reference, "\(s.id): block of one")
             // any rounding within the bound: the same list, the same scores

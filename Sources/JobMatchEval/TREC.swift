@@ -1,0 +1,140 @@
+import Foundation
+
+/// A problem in a qrels or run file: the file, the 1-based line and the field at fault.
+package struct EvalInputError: Error, CustomStringConvertible, Sendable, Equatable {
+    package var file: String
+    package var line: Int
+    package var field: String
+    package var reason: String
+
+    package init(file: String, line: Int, field: String, reason: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = reason
+    }
+
+    package var description: String {
+        line > 0 ? "\(file):\(line): field '\(field)': \(reason)" : "\(file): \(reason)"
+    }
+}
+
+/// TREC relevance judgments: `qid iter docid rel` per line (iter ignored, rel an integer; a
+/// document is relevant when rel ≥ 1, trec_eval's default relevance level; grades are the gains
+/// of nDCG, non-positive grades gain nothing).
+package struct Qrels: Sendable, Equatable {
+    /// qid → docid → grade.
+    package var judgments: [String: [String: Int]]
+
+    package init(judgments: [String: [String: Int]]) { self.judgments = judgments }
+
+    package static func parse(_ text: String, file: String) throws(EvalInputError) -> Qrels {
+        var out: [String: [String: Int]] = [:]
+        var n = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            n += 1
+            let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            if fields.isEmpty { continue }
+            guard fields.count == 4 else {
+                throw EvalInputError(file: file, line: n, field: "line",
+                                     reason: "expected 4 columns 'qid iter docid rel', found \(fields.count)")
+            }
+            guard let grade = Int(fields[3]) else {
+                throw EvalInputError(file: file, line: n, field: "rel", reason: "'\(Self.clip(fields[3]))' is not an integer")
+            }
+            let qid = String(fields[0]), doc = String(fields[2])
+            if out[qid]?[doc] != nil {
+                throw EvalInputError(file: file, line: n, field: "docid", reason: "'\(Self.clip(fields[2]))' judged twice for query '\(Self.clip(fields[0]))'")
+            }
+            out[qid, default: [:]][doc] = grade
+        }
+        return Qrels(judgments: out)
+    }
+
+    static func clip(_ s: Substring) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : String(s) }
+}
+
+/// A TREC run: `qid Q0 docid rank score tag` per line. As in trec_eval, the rank column is
+/// ignored and the score is kept as a 32-bit float (trec_eval's `float sim`): documents whose
+/// scores round to the same float are tied, and ties go to the larger docid (byte order).
+package struct Run: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
+        package var docid: String
+        package var score: Float
+        package init(docid: String, score: Float) {
+            self.docid = docid
+            self.score = score
+        }
+    }
+
+    /// qid → documents in trec_eval's order (score descending, ties by docid descending).
+    package var rankings: [String: [Entry]]
+    /// The tag of the last line (as trec_eval reports it), or the file name when empty.
+    package var tag: String
+
+    package init(rankings: [String: [Entry]], tag: String) {
+        self.rankings = rankings.mapValues(Self.ordered)
+        self.tag = tag
+    }
+
+    /// trec_eval's order: score descending, then docid descending by bytes (strcmp).
+    package static func ordered(_ entries: [Entry]) -> [Entry] {
+        entries.sorted { a, b in
+            if a.score != b.score { return a.score > b.score }
+            return b.docid.utf8.lexicographicallyPrecedes(a.docid.utf8)
+        }
+    }
+
+    package static func parse(_ text: String, file: String) throws(EvalInputError) -> Run {
+        var out: [String: [Entry]] = [:]
+        var seen: [String: Set<String>] = [:]
+        var tag = ""
+        var n = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            n += 1
+            let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            if fields.isEmpty { continue }
+            guard fields.count == 6 else {
+                throw EvalInputError(file: file, line: n, field: "line",
+                                     reason: "expected 6 columns 'qid Q0 docid rank score tag', found \(fields.count)")
+            }
+            guard let value = Double(fields[4]) else {
+                throw EvalInputError(file: file, line: n, field: "score", reason: "'\(Qrels.clip(fields[4]))' is not a number")
+            }
+            let score = Float(value)
+            guard value.isFinite, score.isFinite else {
+                throw EvalInputError(file: file, line: n, field: "score", reason: "'\(Qrels.clip(fields[4]))' is not a finite 32-bit number")
+            }
+            let qid = String(fields[0]), doc = String(fields[2])
+            guard seen[qid, default: []].insert(doc).inserted else {
+                throw EvalInputError(file: file, line: n, field: "docid",
+                                     reason: "'\(Qrels.clip(fields[2]))' listed twice for query '\(Qrels.clip(fields[0]))' (trec_eval refuses duplicate docs)")
+            }
+            out[qid, default: []].append(Entry(docid: doc, score: score))
+            tag = String(fields[5])
+        }
+        return Run(rankings: out, tag: tag.isEmpty ? URL(fileURLWithPath: file).lastPathComponent : tag)
+    }
+}
+
+extension Qrels {
+    package static func load(_ path: String) throws(EvalInputError) -> Qrels {
+        try parse(try readText(path), file: path)
+    }
+}
+
+extension Run {
+    package static func load(_ path: String) throws(EvalInputError) -> Run {
+        try parse(try readText(path), file: path)
+    }
+}
+
+func readText(_ path: String) throws(EvalInputError) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw EvalInputError(file: path, line: 0, field: "", reason: "cannot be read (missing or not a file)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw EvalInputError(file: path, line: 0, field: "", reason: "is not valid UTF-8")
+    }
+    return text
+}
