@@ -66,7 +66,7 @@ enum EvalHTML {
         h += "<h2>순위 깊이별 성능 (k = \(curveCutoffs.map(String.init).joined(separator: ", ")))</h2>\n<div class=\"charts\">\n"
         for (i, kind) in curveKinds.enumerated() {
             let series = curves.map { e in (0..<curveCutoffs.count).map { e.means[i * curveCutoffs.count + $0] } }
-            h += "<figure>" + lineChart(series: series, title: kind.1) + "<figcaption>\(esc(kind.1)): 실행별 평균, 가로축 k</figcaption></figure>\n"
+            h += "<figure>" + lineChart(series: series, title: kind.1) + "<figcaption>\(esc(kind.1)): 실행별 평균 (A 실선, 나머지 점선)</figcaption></figure>\n"
         }
         h += "</div>\n"
         // per-query differences
@@ -94,13 +94,16 @@ enum EvalHTML {
     /// Lines of `series` (one per run, one value per cutoff) on a 0…max y axis.
     static func lineChart(series: [[Double]], title: String) -> String {
         let w = 360.0, hgt = 240.0, left = 44.0, right = 12.0, top = 16.0, bottom = 32.0
-        let maxY = max(0.1, (series.flatMap { $0 }.max() ?? 1) * 1.05).rounded(.up, step: 0.1)
+        let highest: Double = max(0.05, series.flatMap { $0 }.max() ?? 1)
+        // a round tick step giving 4 to 6 intervals, the axis up to the first tick above the data
+        let step: Double = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25].first { highest / $0 <= 6 } ?? 0.25
+        let maxY: Double = min(1, (highest / step).rounded(.up) * step)
         let n = curveCutoffs.count
         func x(_ i: Int) -> Double { left + (w - left - right) * Double(i) / Double(max(1, n - 1)) }
         func y(_ v: Double) -> Double { top + (hgt - top - bottom) * (1 - v / maxY) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(hgt))\" role=\"img\" aria-label=\"\(esc(title))\">"
         s += "<rect x=\"0\" y=\"0\" width=\"\(Int(w))\" height=\"\(Int(hgt))\" fill=\"#fff\"/>"
-        for t in stride(from: 0.0, through: maxY + 1e-9, by: maxY / 4) {
+        for t in stride(from: 0.0, through: maxY + 1e-9, by: step) {
             s += "<line x1=\"\(f(left))\" x2=\"\(f(w - right))\" y1=\"\(f(y(t)))\" y2=\"\(f(y(t)))\" stroke=\"#e5e7eb\"/>"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(t) + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#4b5563\">\(String(format: "%.2f", t))</text>"
         }
@@ -108,9 +111,12 @@ enum EvalHTML {
             s += "<text x=\"\(f(x(i)))\" y=\"\(f(hgt - bottom + 16))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#4b5563\">\(k)</text>"
         }
         s += "<text x=\"\(f(left))\" y=\"12\" font-size=\"12\" fill=\"#111827\">\(esc(title))</text>"
+        s += "<text x=\"\(f(w - right))\" y=\"\(f(hgt - 2))\" font-size=\"11\" text-anchor=\"end\" fill=\"#4b5563\">k</text>"
         for (r, values) in series.enumerated() {
             let points = values.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
-            s += "<polyline fill=\"none\" stroke=\"\(color(r))\" stroke-width=\"2\" points=\"\(points)\"/>"
+            // the baseline solid and wide, the others dashed on top: overlapping lines stay visible
+            let style = r == 0 ? "stroke-width=\"4\" stroke-opacity=\"0.55\"" : "stroke-width=\"2\" stroke-dasharray=\"6 4\""
+            s += "<polyline fill=\"none\" stroke=\"\(color(r))\" \(style) points=\"\(points)\"/>"
             for (i, v) in values.enumerated() {
                 s += "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(v)))\" r=\"3\" fill=\"\(color(r))\"><title>\(EvalReport.letter(r)) k=\(curveCutoffs[i]): \(String(format: "%.4f", v))</title></circle>"
             }
@@ -141,6 +147,3 @@ enum EvalHTML {
     static func f(_ v: Double) -> String { String(format: "%.1f", v) }
 }
 
-extension Double {
-    func rounded(_ rule: FloatingPointRoundingRule, step: Double) -> Double { (self / step).rounded(rule) * step }
-}

@@ -270,12 +270,96 @@ struct CLITests {
         }
     }
 
+    @Test("eval: a run against the sample's qrels, two runs compared, JSON, a self-contained HTML report; bad lines named")
+    func eval() throws {
+        let dir = try temporaryDirectory("eval")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "600", "--seekers", "60"]).status == 0)
+        #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"]).status == 0)
+        let base = ["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--all", "--format", "trec", "--as-of", "2026-11-27"]
+        var r = try CLI.run(base + ["--top", "50", "--tag", "full"])
+        try r.out.write(toFile: dir + "/a.trec", atomically: true, encoding: .utf8)
+        r = try CLI.run(base + ["--top", "3", "--tag", "short"])
+        try r.out.write(toFile: dir + "/b.trec", atomically: true, encoding: .utf8)
+        r = try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/a.trec", "--json", "--measures", "ndcg@10 p@10 r@50 mrr"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let run = try #require((json["runs"] as? [[String: Any]])?.first)
+        let means = try #require(run["means"] as? [String: Double])
+        #expect(Set(means.keys) == ["nDCG@10", "P@10", "R@50", "MRR"])
+        #expect((means["nDCG@10"] ?? 0) > 0.3)
+        // a list cut at 3 recalls less at 50 than one of 50, significantly
+        r = try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/a.trec", "--run", dir + "/b.trec",
+                         "--measures", "r@50 p@3", "--report", dir + "/report.html"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("t-test p") && r.out.contains("▼"))
+        let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("평균 성능") && html.contains("질의별 차이"))
+        for external in ["src=", "<link", "@import", "url(", "https://"] { #expect(!html.contains(external), "report refers to \(external)") }
+        let again = try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/a.trec", "--run", dir + "/b.trec",
+                                 "--measures", "r@50 p@3", "--report", dir + "/report2.html"])
+        #expect(again.out == r.out)
+        #expect(FileManager.default.contents(atPath: dir + "/report2.html") == Data(html.utf8), "same inputs, same report bytes")
+        // bad input: named by file, line and field
+        try "S1 Q0 P1 1 0.5 t\nS1 Q0 P2 2 lots t\n".write(toFile: dir + "/bad.trec", atomically: true, encoding: .utf8)
+        r = try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/bad.trec"])
+        #expect(r.status == 1 && r.err.contains("bad.trec:2: field 'score'"))
+    }
+
+    @Test("hygiene: JobMatch's own run breaks no constraint; a run that does is caught, unknown ids are counted")
+    func hygiene() throws {
+        let dir = try temporaryDirectory("hygiene")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "500", "--seekers", "40"]).status == 0)
+        #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"]).status == 0)
+        var r = try CLI.run(["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--all", "--format", "trec",
+                             "--as-of", "2026-11-27", "--top", "10"])
+        try r.out.write(toFile: dir + "/ours.trec", atomically: true, encoding: .utf8)
+        let common = ["hygiene", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--as-of", "2026-11-27", "--json"]
+        r = try CLI.run(common + ["--run", dir + "/ours.trec"])
+        #expect(r.status == 0, "\(r.err)")
+        var report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        var overall = try #require(report["overall"] as? [String: Any])
+        #expect((overall["recommendations"] as? Int ?? 0) > 100)
+        for field in ["constraintViolations", "closed", "expired", "nearDuplicates"] { #expect(overall[field] as? Int == 0, "\(field)") }
+        // "another system": every seeker with a region gets every posting outside it, plus unknown ids
+        let seekers = try String(contentsOfFile: dir + "/seekers.jsonl", encoding: .utf8).split(separator: "\n")
+        let postings = try String(contentsOfFile: dir + "/postings.jsonl", encoding: .utf8).split(separator: "\n")
+        func field(_ line: Substring, _ name: String) -> Any? {
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?[name]
+        }
+        var lines: [String] = [], expected = 0
+        for s in seekers {
+            guard let regions = field(s, "regions") as? [String], let first = regions.first, regions.count == 1, !first.contains(" ") else { continue }
+            let id = field(s, "id") as! String
+            var rank = 0
+            for p in postings {
+                guard let region = field(p, "region") as? String, !region.hasPrefix(first), rank < 5 else { continue }
+                rank += 1
+                lines.append("\(id) Q0 \(field(p, "id") as! String) \(rank) \(10 - rank) other")
+            }
+            expected += rank
+        }
+        lines.append("NOSUCHSEEKER Q0 P000001 1 1 other")
+        lines.append("\(field(seekers[0], "id") as! String) Q0 NOSUCHPOSTING 9 0.001 other")
+        try lines.joined(separator: "\n").write(toFile: dir + "/other.trec", atomically: true, encoding: .utf8)
+        r = try CLI.run(common + ["--run", dir + "/other.trec"])
+        #expect(r.status == 0, "\(r.err)")
+        report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        overall = try #require(report["overall"] as? [String: Any])
+        #expect(expected > 10)
+        #expect(overall["outsideRegion"] as? Int == expected)
+        #expect(report["unknownSeekers"] as? Int == 1 && report["unknownPostings"] as? Int == 1)
+        r = try CLI.run(Array(common.dropLast()) + ["--run", dir + "/other.trec"])
+        #expect(r.out.contains("constraint violations") && r.out.contains("seeker 시도"))
+    }
+
     @Test("--help shows examples for every command")
     func help() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train"] {
+        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }
