@@ -80,6 +80,8 @@ struct RecommendationJSON: Encodable {
     var textScore: Double
     var fitScore: Double
     var contentScore: Double
+    /// 적합도: probability of relevance from the model's calibration (absent without one).
+    var fitProbability: Double?
     var reasons: [Reason]?
     /// Near-duplicates folded into this result.
     var duplicates: [String]?
@@ -98,6 +100,7 @@ struct RecommendationJSON: Encodable {
         textScore = r.textScore
         fitScore = r.fitScore
         contentScore = r.contentScore
+        fitProbability = r.probability.map { ($0 * 1000).rounded() / 1000 }
         reasons = explain ? r.reasons : nil
         duplicates = r.duplicates.isEmpty ? nil : r.duplicates
     }
@@ -129,13 +132,15 @@ enum Render {
 
     static func recommendations(_ recs: [Recommendation], engine: MatchEngine, explain: Bool) -> String {
         if recs.isEmpty { return "추천할 공고가 없습니다 (no posting matched within the seeker's constraints)." }
-        var t = TextTable(headers: ["순위", "점수", "공고ID", "제목", "회사", "지역", "고용형태", "마감"])
-        t.rightAligned = [0, 1]
-        t.maxWidths = [3: titleWidth, 4: 18, 5: 16]
+        let calibrated = engine.model.calibration != nil
+        var t = TextTable(headers: ["순위", "점수"] + (calibrated ? ["적합도"] : []) + ["공고ID", "제목", "회사", "지역", "고용형태", "마감"])
+        t.rightAligned = calibrated ? [0, 1, 2] : [0, 1]
+        let shift = calibrated ? 1 : 0
+        t.maxWidths = [3 + shift: titleWidth, 4 + shift: 18, 5 + shift: 16]
         for (i, r) in recs.enumerated() {
             let p = engine.postings[Int(r.doc)]
-            t.rows.append([
-                String(r.rank), Reason.format(r.score), r.postingID,
+            t.rows.append([String(r.rank), Reason.format(r.score)] + (calibrated ? [r.probability.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"] : []) + [
+                r.postingID,
                 Self.title(p.title, folded: r.duplicates.count), p.company ?? "-", p.regionLabel,
                 p.employmentTypes.isEmpty ? "-" : p.employmentTypes.map(\.korean).joined(separator: "·"),
                 p.deadline?.description ?? "-",

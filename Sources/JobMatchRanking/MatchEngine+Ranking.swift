@@ -264,6 +264,7 @@ extension MatchEngine {
         var r = Recommendation(rank: rank, postingID: postings[d].id, doc: UInt32(d), score: Double(score),
                                textScore: Double(score - fitTotal - content), fitScore: Double(fitTotal), reasons: [])
         r.contentScore = Double(content)
+        r.probability = model.calibration?.probability(Double(score))
         if explain { r.reasons = reasons(doc: d, query: q, seeker: seeker, dense: qv) }
         return r
     }

@@ -16,6 +16,8 @@ package struct Recommendation: Sendable, Equatable {
     package var fitScore: Double
     /// Dense part: denseWeight × cosine of the LSA vectors (0 without a dense model).
     package var contentScore: Double = 0
+    /// Probability that the posting is relevant, from the model's calibration (nil without one).
+    package var probability: Double? = nil
     /// Filled when explanations are asked for.
     package var reasons: [Reason]
     /// Near-duplicate postings of the same company folded into this result ("외 N건").

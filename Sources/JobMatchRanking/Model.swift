@@ -207,6 +207,14 @@ package struct OccupationTable: Sendable, Equatable {
     }
 }
 
+/// What `manifest.json` holds when written.
+struct ManifestOut<P: Encodable>: Encodable {
+    var name: String
+    var version: String
+    var files: [String: String]
+    var provenance: P?
+}
+
 /// A loaded, checksum-verified model directory (`Models/<name>/`).
 package struct Model: Sendable {
     package var name: String
@@ -217,6 +225,8 @@ package struct Model: Sendable {
     package var occupations: OccupationTable
     /// The LSA projection (`lsa.f32`), when the model has one (`jobmatch train`).
     package var dense: LatentProjection? = nil
+    /// Score → probability of relevance (`calibration.json`), when fitted (`jobmatch calibrate`).
+    package var calibration: Calibration? = nil
 
     package init(name: String, version: String, directory: String, analyzer: AnalyzerConfiguration, ranking: RankingSettings, occupations: OccupationTable) {
         self.name = name
@@ -280,6 +290,16 @@ package struct Model: Sendable {
         if let data = contents["lsa.f32"] {
             do { model.dense = try LatentProjectionFile.decode([UInt8](data), file: dir + "/lsa.f32") } catch { throw JobMatchError(error.description) }
         }
+        if let data = contents["calibration.json"] {
+            do { model.calibration = try JSONDecoder().decode(Calibration.self, from: data) } catch {
+                throw JobMatchError("\(dir)/calibration.json: \(Self.describe(error))")
+            }
+            let points = model.calibration!.points
+            let monotone = zip(points, points.dropFirst()).allSatisfy { $0.score <= $1.score && $0.probability <= $1.probability }
+            guard !points.isEmpty, monotone, points.allSatisfy({ (0...1).contains($0.probability) && $0.score.isFinite }) else {
+                throw JobMatchError("\(dir)/calibration.json: points must be non-empty, ascending in score and probability, probabilities within 0...1")
+            }
+        }
         if model.ranking.denseWeight > 0 && model.dense == nil {
             throw JobMatchError("\(dir)/ranking.json: denseWeight is set but the model has no lsa.f32 (train one with `jobmatch train`)")
         }
@@ -289,6 +309,12 @@ package struct Model: Sendable {
     /// Writes `manifest.json` for the files of `dir` (every file but the manifest and README.md),
     /// with their SHA-256, sorted keys: the same bytes for the same files.
     package static func writeManifest(directory dir: String, name: String, version: String) throws(JobMatchError) {
+        try writeManifest(directory: dir, name: name, version: version, provenance: Optional<String>.none)
+    }
+
+    /// The same, with a `provenance` object (what data and procedure produced the model: tuning
+    /// and calibration record their data checksums, folds, search space and figures here).
+    package static func writeManifest<P: Encodable>(directory dir: String, name: String, version: String, provenance: P?) throws(JobMatchError) {
         let fm = FileManager.default
         let names: [String]
         do { names = try fm.contentsOfDirectory(atPath: dir).filter { $0 != "manifest.json" && $0 != "README.md" }.sorted() } catch {
@@ -299,10 +325,9 @@ package struct Model: Sendable {
             guard let data = fm.contents(atPath: dir + "/" + n) else { throw JobMatchError("\(dir)/\(n): cannot be read") }
             files[n] = SHA256.hex(SHA256.hash([UInt8](data)))
         }
-        struct Out: Encodable { var name: String; var version: String; var files: [String: String] }
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        guard let body = try? enc.encode(Out(name: name, version: version, files: files)),
+        guard let body = try? enc.encode(ManifestOut(name: name, version: version, files: files, provenance: provenance)),
             fm.createFile(atPath: dir + "/manifest.json", contents: body + Data("\n".utf8))
         else { throw JobMatchError("\(dir)/manifest.json: cannot be written") }
     }

@@ -354,12 +354,42 @@ struct CLITests {
         #expect(r.out.contains("constraint violations") && r.out.contains("seeker 시도"))
     }
 
+    @Test("calibrate: out-of-fold figures, a model with calibration.json and provenance; 적합도 follows the score")
+    func calibrate() throws {
+        let dir = try temporaryDirectory("calibrate")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "800", "--seekers", "120"]).status == 0)
+        #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"]).status == 0)
+        var r = try CLI.run(["calibrate", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--qrels", dir + "/qrels.txt",
+                             "--out", dir + "/cal", "--as-of", "2026-11-27", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let heldOut = try #require(summary["heldOut"] as? [String: Double])
+        #expect((heldOut["expectedCalibrationError"] ?? 1) < 0.1)
+        #expect((heldOut["scoreCorrelation"] ?? 0) > 0.3)
+        let manifest = try String(contentsOfFile: dir + "/cal/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("calibration.json") && manifest.contains("provenance") && manifest.contains("qrels.txt sha256:"))
+        r = try CLI.run(["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--seeker", "S00003", "--top", "8",
+                         "--as-of", "2026-11-27", "--model", dir + "/cal", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        let recs = try #require((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["recommendations"] as? [[String: Any]])
+        let probabilities = recs.compactMap { $0["fitProbability"] as? Double }
+        #expect(probabilities.count == recs.count && !recs.isEmpty)
+        #expect(zip(probabilities, probabilities.dropFirst()).allSatisfy { $0 >= $1 }, "적합도 must not rise down the list")
+        r = try CLI.run(["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--seeker", "S00003", "--top", "3",
+                         "--as-of", "2026-11-27", "--model", dir + "/cal"])
+        #expect(r.out.contains("적합도") && r.out.contains("%"))
+        // the default model has no calibration: no column, no field
+        r = try CLI.run(["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--seeker", "S00003", "--top", "3", "--as-of", "2026-11-27"])
+        #expect(!r.out.contains("적합도"))
+    }
+
     @Test("--help shows examples for every command")
     func help() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene"] {
+        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene", "calibrate"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }

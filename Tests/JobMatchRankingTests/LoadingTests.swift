@@ -189,3 +189,38 @@ struct RegionTests {
         #expect(Day.parse("2026-11-27")!.description == "2026-11-27")
     }
 }
+
+@Suite("Calibration (isotonic regression)")
+struct CalibrationTests {
+    @Test("pool-adjacent-violators on a hand example; interpolation between blocks")
+    func handExample() {
+        let c = Calibration.fit([(3, false), (1, false), (2, true), (5, true), (4, true)], top: 5)
+        #expect(c.points == [
+            .init(score: 1, probability: 0, pairs: 1), .init(score: 2.5, probability: 0.5, pairs: 2), .init(score: 4.5, probability: 1, pairs: 2),
+        ])
+        #expect(c.probability(0) == 0 && c.probability(9) == 1)
+        #expect(abs(c.probability(2) - 1.0 / 3) < 1e-12)
+        #expect(c.probability(3.5) == 0.75)
+    }
+
+    @Test("on outcomes drawn with P(relevant) = score the fit is monotone and calibrated; ECE and correlation say so")
+    func calibratedOnSyntheticOutcomes() {
+        var rng = SeededRandom(seed: 8)
+        func draw(_ n: Int) -> [(score: Double, relevant: Bool)] {
+            (0..<n).map { _ in
+                let s = Double.random(in: 0...1, using: &rng)
+                return (s, Double.random(in: 0...1, using: &rng) < s)
+            }
+        }
+        let train = draw(20_000), test = draw(20_000)
+        let c = Calibration.fit(train, top: 30)
+        #expect(zip(c.points, c.points.dropFirst()).allSatisfy { $0.score < $1.score && $0.probability <= $1.probability })
+        let q = CalibrationQuality.measure(probabilities: test.map { c.probability($0.score) }, scores: test.map(\.score), relevant: test.map(\.relevant))
+        #expect(q.expectedCalibrationError < 0.02)
+        #expect(abs(q.baseRate - 0.5) < 0.02)
+        #expect(q.scoreCorrelation > 0.5)
+        // a map that ignores the score is badly calibrated at the ends: ECE sees it
+        let flat = CalibrationQuality.measure(probabilities: test.map { _ in 0.9 }, scores: test.map(\.score), relevant: test.map(\.relevant))
+        #expect(flat.expectedCalibrationError > 0.3)
+    }
+}
