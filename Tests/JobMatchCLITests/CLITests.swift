@@ -384,12 +384,40 @@ struct CLITests {
         #expect(!r.out.contains("적합도"))
     }
 
+    @Test("tune: out-of-fold figure, a model with the tuned ranking.json; its figures equal jobmatch eval of the same runs")
+    func tune() throws {
+        let dir = try temporaryDirectory("tune")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "300", "--seekers", "40"]).status == 0)
+        var r = try CLI.run(["tune", "--postings", dir + "/postings.jsonl", "--seekers", dir + "/seekers.jsonl", "--qrels", dir + "/qrels.txt",
+                             "--out", dir + "/tuned", "--folds", "2", "--rounds", "1", "--knobs", "k1,seekerTitle,occupationExact",
+                             "--as-of", "2026-11-27", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let base = try #require(result["baseMean"] as? Double), inSample = try #require(result["inSampleMean"] as? Double)
+        #expect(result["outOfFoldMean"] is Double && (result["foldChanges"] as? [Any])?.count == 2)
+        #expect(inSample >= base)
+        let manifest = try String(contentsOfFile: dir + "/tuned/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("outOfFoldMean") && manifest.contains("searchSpace") && manifest.contains("postings.jsonl sha256:"))
+        // the tuner's figures are jobmatch eval's figures of the same lists (every judged seeker, -c)
+        #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"]).status == 0)
+        #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index-tuned", "--model", dir + "/tuned"]).status == 0)
+        for (index, model, expected) in [("index", nil, base), ("index-tuned", dir + "/tuned", inSample)] {
+            r = try CLI.run(["recommend", "--index", dir + "/" + index, "--seekers", dir + "/seekers.jsonl", "--all", "--format", "trec",
+                             "--top", "10", "--as-of", "2026-11-27"] + (model.map { ["--model", $0] } ?? []))
+            try r.out.write(toFile: dir + "/run.trec", atomically: true, encoding: .utf8)
+            r = try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/run.trec", "--complete", "--measures", "ndcg@10", "--json"])
+            let means = try #require(((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])?.first?["means"] as? [String: Double])
+            #expect(abs((means["nDCG@10"] ?? -1) - expected) < 1e-12, "\(index)")
+        }
+    }
+
     @Test("--help shows examples for every command")
     func help() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene", "calibrate"] {
+        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene", "calibrate", "tune"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }
