@@ -211,6 +211,7 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Cross-validation folds.") var folds = 5
     @Option(help: "Measure to maximise (one of jobmatch eval's).") var measure = "ndcg@10"
     @Option(help: "Rounds of coordinate ascent.") var rounds = 2
+    @Option(help: "List length scored per seeker, as `recommend --top` (ties at the cut-off are ordered as trec_eval orders them, so the figure can depend on it).") var depth = 100
     @Option(help: "Weights to tune, comma-separated (default: all; see the list in the error for a wrong name).") var knobs: String?
     @Option(help: "Date deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
     @Flag(help: "Print the summary as JSON.") var json = false
@@ -220,6 +221,7 @@ struct TuneCommand: ParsableCommand {
     func validate() throws {
         guard (2...20).contains(folds) else { throw ValidationError("--folds must be within 2...20") }
         guard (1...10).contains(rounds) else { throw ValidationError("--rounds must be within 1...10") }
+        guard (1...1_000).contains(depth) else { throw ValidationError("--depth must be within 1...1000") }
     }
 
     func run() throws {
@@ -258,7 +260,7 @@ struct TuneCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let tuner = Tuner(postings: records, model: model, seekers: judged, qrels: judgments, measure: target, knobs: chosen, rounds: rounds, asOf: day,
-                          progress: { Console.progress($0) })
+                          depth: depth, progress: { Console.progress($0) })
         let started = Date()
         let (settings, result) = tuner.run(folds: folds)
         Console.progressDone()

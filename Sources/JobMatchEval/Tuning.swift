@@ -139,8 +139,9 @@ package final class Tuner: Sendable {
     private let progress: @Sendable (String) -> Void
 
     /// `seekers` must all be judged in `qrels`; their order defines the folds (position mod k).
+    /// `depth`: list length scored (as `recommend --top`); the measure's cutoff at least.
     package init(postings: [Posting], model: Model, seekers: [Seeker], qrels: Qrels, measure: Measure, knobs: [Knob], rounds: Int, asOf: Day,
-                 progress: @escaping @Sendable (String) -> Void = { _ in }) {
+                 depth: Int = 100, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.postings = postings
         self.model = model
         self.seekers = seekers
@@ -150,7 +151,7 @@ package final class Tuner: Sendable {
         self.knobs = knobs
         self.rounds = rounds
         self.asOf = asOf
-        self.depth = max(measure.cutoff ?? 100, 10)
+        self.depth = max(measure.cutoff ?? 1, depth)
         self.progress = progress
     }
 

@@ -390,7 +390,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try CLI.run(["sample", "--out", dir, "--postings", "300", "--seekers", "40"]).status == 0)
         var r = try CLI.run(["tune", "--postings", dir + "/postings.jsonl", "--seekers", dir + "/seekers.jsonl", "--qrels", dir + "/qrels.txt",
-                             "--out", dir + "/tuned", "--folds", "2", "--rounds", "1", "--knobs", "k1,seekerTitle,occupationExact",
+                             "--out", dir + "/tuned", "--folds", "2", "--rounds", "1", "--knobs", "k1,seekerTitle,occupationExact", "--depth", "10",
                              "--as-of", "2026-11-27", "--json"])
         #expect(r.status == 0, "\(r.err)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
