@@ -89,10 +89,7 @@ struct BatchRunCommand: ParsableCommand {
         let started = Date()
         let size = block, k = top
         let dense = engine.hasDenseStage
-        if dense && workers > 1 && ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
-            // each worker runs its own sgemm: together they must not oversubscribe the cores
-            BLAS.setThreads(max(1, ProcessInfo.processInfo.activeProcessorCount / workers))
-        }
+        if dense { BLASThreads.share(workers: workers) }
         let denseRows = Self.denseRows(postings: engine.postings.count)
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, todo.count))) { worker in
             var scratch = RankingScratch(documentCount: engine.postings.count)
@@ -198,5 +195,14 @@ struct BatchMergeCommand: ParsableCommand {
             }
         }
         Console.out("merged \(shards) shards → \(out)/run.trec, \(out)/recommendations.jsonl")
+    }
+}
+
+enum BLASThreads {
+    /// Each worker runs its own BLAS calls: together they must not oversubscribe the cores, so
+    /// OpenBLAS gets cores ÷ workers threads — unless OPENBLAS_NUM_THREADS says otherwise.
+    static func share(workers: Int) {
+        guard workers > 1, ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil else { return }
+        BLAS.setThreads(max(1, ProcessInfo.processInfo.activeProcessorCount / workers))
     }
 }

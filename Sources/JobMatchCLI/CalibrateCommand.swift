@@ -63,6 +63,7 @@ struct CalibrateCommand: ParsableCommand {
             Console.err("error: \(error)")
             throw ExitCode(1)
         }
+        try ModelFolder.checkNew(out, source: model.directory)
         let engine: MatchEngine
         if let index { engine = try Steps.engine(index: index, model: model) } else {
             engine = MatchEngine(postings: try Steps.postings(postings!, allowInvalid: allowInvalid), model: model)
@@ -72,6 +73,7 @@ struct CalibrateCommand: ParsableCommand {
             Console.err("error: only \(judged.count) seekers of \(seekers) are judged in \(qrels); need at least \(folds)")
             throw ExitCode(1)
         }
+        if engine.hasDenseStage { BLASThreads.share(workers: ProcessInfo.processInfo.activeProcessorCount) }
         let lists = Self.pairs(engine: engine, seekers: judged, judgments: judgments, top: top, asOf: day)
         var heldOutP: [Double] = [], heldOutScore: [Double] = [], heldOutY: [Bool] = []
         for f in 0..<folds {
@@ -144,12 +146,32 @@ struct CalibrateCommand: ParsableCommand {
 /// Writing a derived model folder: a copy of the current model's files plus new artifacts, a
 /// manifest with provenance, and a check that it loads.
 enum ModelFolder {
-    static func write<P: Encodable>(from model: Model, to out: String, replacing artifacts: [String: String], versionSuffix: String, provenance: P) throws {
+    /// A new model folder must not be the source model's folder nor hold anything already
+    /// (leftover files would be checksummed into the manifest as if they belonged).
+    static func checkNew(_ out: String, source: String) throws {
+        let fm = FileManager.default
+        let a = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+        let b = URL(fileURLWithPath: source).standardizedFileURL.resolvingSymlinksInPath().path
+        if a == b {
+            Console.err("error: \(out): that is the current model's own folder; write the new model to a new folder")
+            throw ExitCode(2)
+        }
+        if let existing = try? fm.contentsOfDirectory(atPath: out), !existing.isEmpty {
+            Console.err("error: \(out): exists and is not empty; choose a new folder (or remove it first)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// `dropping`: files of the current model not to carry over (a calibration fitted to the
+    /// old scores when the weights change).
+    static func write<P: Encodable>(from model: Model, to out: String, replacing artifacts: [String: String], dropping: Set<String> = [],
+                                    versionSuffix: String, provenance: P) throws {
+        try checkNew(out, source: model.directory)
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
             for file in try fm.contentsOfDirectory(atPath: model.directory).sorted()
-            where file != "manifest.json" && file != "README.md" && artifacts[file] == nil {
+            where file != "manifest.json" && file != "README.md" && artifacts[file] == nil && !dropping.contains(file) {
                 let target = out + "/" + file
                 if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
                 try fm.copyItem(atPath: model.directory + "/" + file, toPath: target)
@@ -250,9 +272,10 @@ struct TuneCommand: ParsableCommand {
                     Console.err("error: --knobs: denseWeight needs a model with lsa.f32 (jobmatch train)")
                     throw ExitCode(2)
                 }
-                chosen.append(k)
+                if !chosen.contains(k) { chosen.append(k) }
             }
         }
+        try ModelFolder.checkNew(out, source: model.directory)
         let records = try Steps.postings(postings, allowInvalid: allowInvalid)
         let judged = try Steps.seekers(seekers, allowInvalid: allowInvalid).filter { judgments.judgments[$0.id] != nil }.sorted { $0.id < $1.id }
         guard judged.count >= folds * 2 else {
@@ -261,6 +284,7 @@ struct TuneCommand: ParsableCommand {
         }
         let tuner = Tuner(postings: records, model: model, seekers: judged, qrels: judgments, measure: target, knobs: chosen, rounds: rounds, asOf: day,
                           depth: depth, progress: { Console.progress($0) })
+        if model.dense != nil { BLASThreads.share(workers: ProcessInfo.processInfo.activeProcessorCount) }
         let started = Date()
         let (settings, result) = tuner.run(folds: folds)
         Console.progressDone()
@@ -268,20 +292,19 @@ struct TuneCommand: ParsableCommand {
             var procedure: String
             var data: [String: String]
             var asOf: String
-            var seconds: Double
             var result: Tuner.Result
         }
         let ranking = Console.json(settings) + "\n"
         try ModelFolder.write(
-            from: model, to: out, replacing: ["ranking.json": ranking], versionSuffix: "+tuned",
+            from: model, to: out, replacing: ["ranking.json": ranking], dropping: ["calibration.json"], versionSuffix: "+tuned",
             provenance: Provenance(procedure: "jobmatch tune: coordinate ascent, \(rounds) round(s), \(folds)-fold cross-validation by seeker, maximising \(target)",
                                    data: ModelFolder.fingerprints([("postings", postings), ("seekers", seekers), ("qrels", qrels)]),
-                                   asOf: day.description, seconds: (Date().timeIntervalSince(started) * 10).rounded() / 10, result: result))
+                                   asOf: day.description, result: result))
         if json {
             Console.out(Console.json(result))
             return
         }
-        Console.out("tuned \(URL(fileURLWithPath: out).lastPathComponent) on \(result.seekers) judged seekers, \(target), \(folds) folds: \(result.evaluations) settings scored, \(result.indexes) indexes built → \(out)/ranking.json")
+        Console.out("tuned \(URL(fileURLWithPath: out).lastPathComponent) on \(result.seekers) judged seekers, \(target), \(folds) folds: \(result.evaluations) settings scored, \(result.indexes) indexes built in \(Int(Date().timeIntervalSince(started))) s → \(out)/ranking.json")
         Console.out(String(format: "  starting model %.4f   out-of-fold %.4f (%+.4f)   final weights in-sample %.4f",
                            result.baseMean, result.outOfFoldMean, result.outOfFoldMean - result.baseMean, result.inSampleMean))
         for s in result.finalChanges {

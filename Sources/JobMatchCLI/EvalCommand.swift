@@ -120,7 +120,7 @@ struct EvalReport {
             tests.append(measures.indices.map { m in
                 let a = evaluations[r].values[m], b = evaluations[0].values[m]
                 let tt = Significance.pairedTTest(a, b)
-                return Test(t: tt?.t, p: tt?.p, randomizationP: Significance.randomization(a, b, trials: trials, seed: seed),
+                return Test(t: tt.flatMap { $0.t.isFinite ? $0.t : nil }, p: tt?.p, randomizationP: Significance.randomization(a, b, trials: trials, seed: seed),
                             difference: evaluations[r].means[m] - evaluations[0].means[m])
             })
         }
@@ -285,7 +285,7 @@ struct HygieneCommand: ParsableCommand {
             "  company concentration       Gini \(String(format: "%.3f", r.catalogue.companyGini)) over \(r.catalogue.companies) companies with open postings",
         ]
         if r.unknownSeekers + r.unknownPostings > 0 {
-            out.append("  not judged                  \(r.unknownSeekers) lines of unknown seekers, \(r.unknownPostings) lines of unknown postings")
+            out.append("  not judged                  \(r.unknownSeekers) lines of unknown seekers, \(r.unknownPostings) lines of unknown postings (within the top \(r.cutoff))")
         }
         func figuresTable(_ title: String, _ groups: [String: HygieneReport.Figures]) {
             var t = TextTable(headers: [title, "seekers", "recs", "violations", "unverifiable", "closed+expired", "duplicates"])

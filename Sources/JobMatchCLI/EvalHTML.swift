@@ -11,7 +11,8 @@ enum EvalHTML {
 
     static func render(report: EvalReport, runs: [Run], qrels: Qrels, qrelsFile: String, alpha: Double) -> String {
         let curveMeasures = curveKinds.flatMap { kind in curveCutoffs.map { Measure(kind.0, $0) } }
-        let restricted = Qrels(judgments: qrels.judgments.filter { Set(report.queries).contains($0.key) })
+        let evaluated = Set(report.queries)
+        let restricted = Qrels(judgments: qrels.judgments.filter { evaluated.contains($0.key) })
         let curves = runs.map { Evaluator.evaluate($0, qrels: restricted, measures: curveMeasures, complete: report.complete) }
         var h = """
             <!DOCTYPE html>

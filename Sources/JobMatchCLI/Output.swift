@@ -27,15 +27,22 @@ enum Console {
     }
 
     static func json<T: Encodable>(_ value: T) -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: (try? enc.encode(value)) ?? Data(), as: UTF8.self)
+        encode(value, [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     }
 
     static func jsonLine<T: Encodable>(_ value: T) -> String {
+        encode(value, [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// Never prints nothing in silence: a value JSON cannot hold (a non-finite number) is a bug,
+    /// reported on stderr with exit status 2.
+    private static func encode<T: Encodable>(_ value: T, _ formatting: JSONEncoder.OutputFormatting) -> String {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? enc.encode(value)) ?? Data(), as: UTF8.self)
+        enc.outputFormatting = formatting
+        do { return String(decoding: try enc.encode(value), as: UTF8.self) } catch {
+            err("internal error: the output cannot be written as JSON (\(error))")
+            exit(2)
+        }
     }
 }
 

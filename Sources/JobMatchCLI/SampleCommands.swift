@@ -214,6 +214,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let model = try Steps.model(modelOptions)
+        try ModelFolder.checkNew(out, source: model.directory)
         let records = try Steps.postings(postings, allowInvalid: allowInvalid)
         Console.progress("indexing \(records.count) postings…")
         let engine = MatchEngine(postings: records, model: model)
@@ -226,7 +227,7 @@ struct TrainCommand: ParsableCommand {
         do {
             try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
             for file in try fm.contentsOfDirectory(atPath: model.directory).sorted()
-            where file != "manifest.json" && file != "README.md" && file != "lsa.f32" {
+            where file != "manifest.json" && file != "README.md" && file != "lsa.f32" && file != "calibration.json" {
                 let target = out + "/" + file
                 if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
                 try fm.copyItem(atPath: model.directory + "/" + file, toPath: target)

@@ -52,7 +52,7 @@ package struct HygieneReport: Sendable, Encodable {
     /// By the posting's 시도 and by its occupation group.
     package var catalogueByRegion: [String: Catalogue] = [:]
     package var catalogueByOccupation: [String: Catalogue] = [:]
-    /// Run lines naming a seeker or posting not in the files (reported, never scored).
+    /// Lines within the top `cutoff` naming a seeker or posting not in the files (reported, never scored).
     package var unknownSeekers = 0
     package var unknownPostings = 0
     /// Up to 10 examples of violations: seeker, posting, what.
@@ -68,7 +68,7 @@ package enum Hygiene {
         let threshold = engine.model.ranking.diversity.duplicateSimilarity
         for qid in run.rankings.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             guard let seeker = seekerByID[qid] else {
-                report.unknownSeekers += run.rankings[qid]!.count
+                report.unknownSeekers += min(cutoff, run.rankings[qid]!.count)
                 continue
             }
             let region = seeker.regionsNationwide ? "전국" : (seeker.regions.first?.sido ?? "미기재")
@@ -103,7 +103,7 @@ package enum Hygiene {
                         report.examples.append("\(qid) × \(entry.docid): " + engine.vetoes(seeker: seeker, doc: d, asOf: asOf).map(\.description).joined(separator: "; "))
                     }
                 }
-                if unverifiable { figures.unverifiable += 1 }
+                if unverifiable && !violated { figures.unverifiable += 1 }
                 if shown.contains(where: { engine.nearDuplicates($0, d, threshold: threshold) }) { figures.nearDuplicates += 1 }
                 shown.append(d)
             }

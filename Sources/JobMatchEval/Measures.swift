@@ -153,18 +153,19 @@ package enum Evaluator {
     /// `complete` — trec_eval's `-c` — every query of the qrels, those missing from the run
     /// scoring 0 on every measure); run queries without judgments are ignored.
     package static func evaluate(_ run: Run, qrels: Qrels, measures: [Measure], complete: Bool = false) -> Evaluation {
-        let qrelsQueries = Set(qrels.judgments.keys)
-        let runQueries = Set(run.rankings.keys)
-        let chosen = (complete ? qrelsQueries : qrelsQueries.intersection(runQueries))
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // query ids matched by bytes, as trec_eval matches them (Swift's == is canonical equivalence)
+        let qrelsIDs = Dictionary(uniqueKeysWithValues: qrels.judgments.keys.map { (Array($0.utf8), $0) })
+        let runIDs = Dictionary(uniqueKeysWithValues: run.rankings.keys.map { (Array($0.utf8), $0) })
+        let qrelsQueries = Set(qrelsIDs.keys), runQueries = Set(runIDs.keys)
+        let chosen = (complete ? qrelsQueries : qrelsQueries.intersection(runQueries)).sorted { $0.lexicographicallyPrecedes($1) }
         var values = [[Double]](repeating: [Double](repeating: 0, count: chosen.count), count: measures.count)
         var counts = Evaluation.Counts()
         counts.queries = chosen.count
         counts.qrelsQueriesWithoutRun = qrelsQueries.subtracting(runQueries).count
         counts.runQueriesWithoutQrels = runQueries.subtracting(qrelsQueries).count
-        for (j, q) in chosen.enumerated() {
-            let judged = qrels.judgments[q] ?? [:]
-            let ranking = run.rankings[q] ?? []
+        for (j, key) in chosen.enumerated() {
+            let judged = qrels.judgments[qrelsIDs[key]!] ?? [:]
+            let ranking = runIDs[key].flatMap { run.rankings[$0] } ?? []
             let perQuery = QueryJudgement(ranking: ranking, judged: judged)
             counts.retrieved += ranking.count
             counts.relevant += perQuery.relevantCount
@@ -172,7 +173,7 @@ package enum Evaluator {
             for (i, m) in measures.enumerated() { values[i][j] = perQuery.value(m) }
         }
         let means = values.map { row in row.isEmpty ? 0 : row.reduce(0, +) / Double(row.count) }
-        return Evaluation(measures: measures, queries: chosen, values: values, means: means, counts: counts)
+        return Evaluation(measures: measures, queries: chosen.map { qrelsIDs[$0]! }, values: values, means: means, counts: counts)
     }
 }
 
@@ -186,7 +187,10 @@ struct QueryJudgement {
     let relevantRetrieved: Int
 
     init(ranking: [Run.Entry], judged: [String: Int]) {
-        grades = ranking.map { judged[$0.docid] }
+        // documents matched by bytes (trec_eval's strcmp), not by canonical equivalence
+        grades = ranking.map { e in
+            judged.index(forKey: e.docid).flatMap { judged[$0].key.utf8.elementsEqual(e.docid.utf8) ? judged[$0].value : nil }
+        }
         idealGains = judged.values.filter { $0 > 0 }.sorted(by: >)
         relevantCount = judged.values.filter { $0 >= 1 }.count
         relevantRetrieved = grades.filter { ($0 ?? 0) >= 1 }.count

@@ -31,9 +31,9 @@ package struct Qrels: Sendable, Equatable {
     package static func parse(_ text: String, file: String) throws(EvalInputError) -> Qrels {
         var out: [String: [String: Int]] = [:]
         var n = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in lines(text) {
             n += 1
-            let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if fields.isEmpty { continue }
             guard fields.count == 4 else {
                 throw EvalInputError(file: file, line: n, field: "line",
@@ -43,7 +43,9 @@ package struct Qrels: Sendable, Equatable {
                 throw EvalInputError(file: file, line: n, field: "rel", reason: "'\(Self.clip(fields[3]))' is not an integer")
             }
             let qid = String(fields[0]), doc = String(fields[2])
-            if out[qid]?[doc] != nil {
+            try requireSameBytes(out.index(forKey: qid).map { out[$0].key }, qid, file: file, line: n, field: "qid")
+            if let judged = out[qid], let i = judged.index(forKey: doc) {
+                try requireSameBytes(judged[i].key, doc, file: file, line: n, field: "docid")
                 throw EvalInputError(file: file, line: n, field: "docid", reason: "'\(Self.clip(fields[2]))' judged twice for query '\(Self.clip(fields[0]))'")
             }
             out[qid, default: [:]][doc] = grade
@@ -90,9 +92,9 @@ package struct Run: Sendable, Equatable {
         var seen: [String: Set<String>] = [:]
         var tag = ""
         var n = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in lines(text) {
             n += 1
-            let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if fields.isEmpty { continue }
             guard fields.count == 6 else {
                 throw EvalInputError(file: file, line: n, field: "line",
@@ -106,6 +108,8 @@ package struct Run: Sendable, Equatable {
                 throw EvalInputError(file: file, line: n, field: "score", reason: "'\(Qrels.clip(fields[4]))' is not a finite 32-bit number")
             }
             let qid = String(fields[0]), doc = String(fields[2])
+            try requireSameBytes(out.index(forKey: qid).map { out[$0].key }, qid, file: file, line: n, field: "qid")
+            if let earlier = seen[qid]?.firstIndex(of: doc) { try requireSameBytes(seen[qid]![earlier], doc, file: file, line: n, field: "docid") }
             guard seen[qid, default: []].insert(doc).inserted else {
                 throw EvalInputError(file: file, line: n, field: "docid",
                                      reason: "'\(Qrels.clip(fields[2]))' listed twice for query '\(Qrels.clip(fields[0]))' (trec_eval refuses duplicate docs)")
@@ -127,6 +131,20 @@ extension Run {
     package static func load(_ path: String) throws(EvalInputError) -> Run {
         try parse(try readText(path), file: path)
     }
+}
+
+/// Lines of a text file: "\n", "\r\n" (one Character in Swift) and "\r" all end a line.
+func lines(_ text: String) -> [Substring] {
+    text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+}
+
+/// Swift compares strings by canonical equivalence, trec_eval by bytes: two ids that are equal
+/// only after Unicode normalisation (e.g. NFC and NFD Hangul) would be merged here and kept
+/// apart there. Such input is refused rather than evaluated differently.
+func requireSameBytes(_ earlier: String?, _ id: String, file: String, line: Int, field: String) throws(EvalInputError) {
+    guard let earlier, !earlier.utf8.elementsEqual(id.utf8) else { return }
+    throw EvalInputError(file: file, line: line, field: field,
+                         reason: "'\(Qrels.clip(Substring(id)))' equals an earlier id only after Unicode normalisation (NFC/NFD); trec_eval compares bytes — normalise the ids first")
 }
 
 func readText(_ path: String) throws(EvalInputError) -> String {

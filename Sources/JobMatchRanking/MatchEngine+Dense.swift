@@ -41,9 +41,10 @@ struct DenseView {
     /// The dense contribution from the BLAS cosine (selection only).
     @inline(__always) func approximate(_ d: Int) -> Float { weight * max(0, cosines[d]) }
 
-    /// Bound on |total from `approximate` − total from the scalar cosine| for totals whose
-    /// magnitude is at most `magnitude`: the cosine error scaled by the weight, plus the rounding
-    /// of the product and of the last addition, doubled for safety.
+    /// Width of the band kept below a cut-off of approximate totals (magnitude at most
+    /// `magnitude`): twice the bound on |total from `approximate` − total from the scalar cosine|
+    /// (the cosine error scaled by the weight, plus the rounding of the product and of the last
+    /// addition), since both the cut-off and a posting's total may be off by that bound.
     func totalError(magnitude: Float) -> Float {
         let u = Float.ulpOfOne / 2
         let content = weight * (cosineError + 4 * u)
@@ -142,6 +143,7 @@ extension MatchEngine {
     /// `kept` entries kept of all eligible ones), or nil when the rounding band around the
     /// pool's cut-off reaches past the kept entries (the caller keeps more and tries again).
     func exactPool(_ approx: [TopK.Entry], pool: Int, kept: Int, dense: DenseView, total exactTotal: (Int) -> Float) -> [TopK.Entry]? {
+        if pool == 0 { return [] }
         var band = approx
         if approx.count > pool {
             let cutoff = approx[pool - 1].score

@@ -300,6 +300,14 @@ struct CLITests {
                                  "--measures", "r@50 p@3", "--report", dir + "/report2.html"])
         #expect(again.out == r.out)
         #expect(FileManager.default.contents(atPath: dir + "/report2.html") == Data(html.utf8), "same inputs, same report bytes")
+        // every query worse by the same amount: t is infinite, the JSON still comes out (t left out, p = 0)
+        try "A 0 r 1\nB 0 r 1\nC 0 r 1\n".write(toFile: dir + "/q3.txt", atomically: true, encoding: .utf8)
+        try ["A", "B", "C"].map { "\($0) Q0 r 1 2 x\n\($0) Q0 s 2 1 x" }.joined(separator: "\n").write(toFile: dir + "/first.trec", atomically: true, encoding: .utf8)
+        try ["A", "B", "C"].map { "\($0) Q0 s 1 2 y\n\($0) Q0 r 2 1 y" }.joined(separator: "\n").write(toFile: dir + "/second.trec", atomically: true, encoding: .utf8)
+        r = try CLI.run(["eval", "--qrels", dir + "/q3.txt", "--run", dir + "/first.trec", "--run", dir + "/second.trec", "--measures", "mrr", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        let tests = ((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])?.last?["tests"] as? [String: [String: Any]]
+        #expect(tests?["MRR"]?["p"] as? Double == 0 && tests?["MRR"]?["t"] == nil && tests?["MRR"]?["difference"] as? Double == -0.5)
         // bad input: named by file, line and field
         try "S1 Q0 P1 1 0.5 t\nS1 Q0 P2 2 lots t\n".write(toFile: dir + "/bad.trec", atomically: true, encoding: .utf8)
         r = try CLI.run(["eval", "--qrels", dir + "/qrels.txt", "--run", dir + "/bad.trec"])
@@ -399,6 +407,15 @@ struct CLITests {
         #expect(inSample >= base)
         let manifest = try String(contentsOfFile: dir + "/tuned/manifest.json", encoding: .utf8)
         #expect(manifest.contains("outOfFoldMean") && manifest.contains("searchSpace") && manifest.contains("postings.jsonl sha256:"))
+        // a folder that holds something, or the current model's own folder, is never written into
+        let tuneArgs = ["tune", "--postings", dir + "/postings.jsonl", "--seekers", dir + "/seekers.jsonl", "--qrels", dir + "/qrels.txt",
+                        "--folds", "2", "--rounds", "1", "--knobs", "k1,k1", "--depth", "10", "--as-of", "2026-11-27"]
+        r = try CLI.run(tuneArgs + ["--out", dir + "/tuned"])
+        #expect(r.status == 2 && r.err.contains("not empty"))
+        r = try CLI.run(tuneArgs + ["--out", Fixtures.repositoryRoot + "/Models/default"])
+        #expect(r.status == 2 && r.err.contains("own folder"))
+        r = try CLI.run(tuneArgs + ["--out", dir + "/tuned-again", "--json"])  // a repeated knob is tried once
+        #expect(r.status == 0, "\(r.err)")
         // the tuner's figures are jobmatch eval's figures of the same lists (every judged seeker, -c)
         #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"]).status == 0)
         #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index-tuned", "--model", dir + "/tuned"]).status == 0)

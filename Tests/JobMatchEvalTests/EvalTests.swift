@@ -83,6 +83,24 @@ struct MeasureTests {
         #expect(throws: EvalInputError.self) { try Measure.parseList("f1@10") }
     }
 
+    @Test("CRLF files read like LF files; ids equal only after Unicode normalisation are matched by bytes or refused")
+    func lineEndingsAndBytes() throws {
+        let lf = try Run.parse("q Q0 a 1 2 t\nq Q0 b 2 1 t\n", file: "r")
+        #expect(try Run.parse("q Q0 a 1 2 t\r\nq Q0 b 2 1 t\r\n", file: "r") == lf)
+        #expect(try Qrels.parse("q 0 a 1\r\nq 0 b 0\r\n", file: "q") == Qrels.parse("q 0 a 1\nq 0 b 0\n", file: "q"))
+        let nfc = "\u{AC00}", nfd = "\u{1100}\u{1161}"  // 가 composed and decomposed: equal as Swift strings
+        #expect(nfc == nfd)
+        // trec_eval compares bytes: a run listing the decomposed id does not retrieve the composed judged one
+        let e = Evaluator.evaluate(try Run.parse("q Q0 \(nfd) 1 1 t\n", file: "r"), qrels: try Qrels.parse("q 0 \(nfc) 1\n", file: "q"), measures: [Measure(.mrr)])
+        #expect(e.means == [0])
+        // nor is a query id matched across the files by normalisation
+        let e2 = Evaluator.evaluate(try Run.parse("\(nfd) Q0 a 1 1 t\n", file: "r"), qrels: try Qrels.parse("\(nfc) 0 a 1\n", file: "q"), measures: [Measure(.mrr)])
+        #expect(e2.queries.isEmpty)
+        // within one file the two forms cannot be kept apart: refused, naming the line
+        #expect(throws: EvalInputError.self) { try Run.parse("q Q0 \(nfc) 1 1 t\nq Q0 \(nfd) 2 0.5 t\n", file: "r") }
+        #expect(throws: EvalInputError.self) { try Qrels.parse("\(nfc) 0 a 1\n\(nfd) 0 b 1\n", file: "q") }
+    }
+
     @Test("measure lists: cutoffs repeat, names as trec_eval prints them")
     func measureNames() throws {
         let ms = try Measure.parseList("nDCG@5,10 MRR r@100 P@10 map judged@10")
