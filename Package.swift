@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, lowest first (a lower layer never imports a higher one):
-//   COpenBLAS → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchCLI → jobmatch
+//   COpenBLAS → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchEval, JobMatchStore → JobMatchCLI → jobmatch
 //   JobMatchText ───────────────↗
 // Only JobMatchKernels imports COpenBLAS; it exposes safe `package` wrappers.
 
@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +34,11 @@ let package = Package(
         .target(name: "JobMatchRanking", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchSample", swiftSettings: swiftSettings),
         .target(name: "JobMatchEval", dependencies: ["JobMatchRanking"], swiftSettings: swiftSettings),
+        .target(name: "JobMatchStore", dependencies: ["JobMatchRanking", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(
             name: "JobMatchCLI",
             dependencies: [
-                "JobMatchEval", "JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
+                "JobMatchEval", "JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchKernels", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchStoreTests", dependencies: ["JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchEvalTests", dependencies: ["JobMatchEval", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchSampleTests", dependencies: ["JobMatchSample"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),

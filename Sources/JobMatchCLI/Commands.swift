@@ -4,6 +4,7 @@ import JobMatchIndex
 import JobMatchKernels
 import JobMatchRanking
 import JobMatchSample
+import JobMatchStore
 
 // MARK: Shared steps
 
@@ -64,18 +65,37 @@ enum Steps {
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Build an index directory from a postings file.",
-        discussion: "Example: jobmatch index --postings sample/postings.jsonl --out sample/index")
+        abstract: "Build an index directory from a postings file or from the catalog.",
+        discussion: """
+            Examples:
+              jobmatch index --postings sample/postings.jsonl --out sample/index
+              jobmatch index --data-dir data --out data/index      (every posting of the catalog)
+            """)
 
-    @Option(help: "Postings, JSON Lines (docs/data-format.md).") var postings: String
+    @Option(help: "Postings, JSON Lines (docs/data-format.md).") var postings: String?
+    @Option(help: "Data directory: index the catalog's postings instead of a file.") var dataDir: String?
     @Option(help: "Index directory to write (created; its files are replaced).") var out: String
     @Flag(help: "Exit 0 even when some records were rejected (they are still reported).") var allowInvalid = false
     @Flag(help: "Print the summary as JSON.") var json = false
     @OptionGroup var modelOptions: ModelOptions
 
+    func validate() throws {
+        guard (postings == nil) != (dataDir == nil) else { throw ValidationError("give exactly one of --postings and --data-dir") }
+    }
+
     func run() throws {
         let model = try Steps.model(modelOptions)
-        let records = try Steps.postings(postings, allowInvalid: allowInvalid)
+        let records: [Posting]
+        if let postings { records = try Steps.postings(postings, allowInvalid: allowInvalid) } else {
+            let catalog = try DataDirOptions(dataDir: dataDir).open()
+            let report: LoadReport<Posting>
+            do { report = try catalog.postings() } catch {
+                Console.err("error: \(catalog.path): \(error)")
+                throw ExitCode(2)
+            }
+            try Steps.check(report, allowInvalid: allowInvalid)
+            records = report.records
+        }
         Console.progress("indexing \(records.count) postings…")
         let engine = MatchEngine(postings: records, model: model)
         do { try IndexDirectory.write(engine, to: out) } catch {

@@ -29,7 +29,8 @@ package struct JobMatchCommand: ParsableCommand {
         version: "jobmatch 0.1.0",
         subcommands: [
             DemoCommand.self, SampleCommand.self, IndexCommand.self, RecommendCommand.self, BatchCommand.self, WhyNotCommand.self, CandidatesCommand.self,
-            SearchCommand.self, StatsCommand.self, EvalCommand.self, HygieneCommand.self, CalibrateCommand.self, TuneCommand.self, TrainCommand.self, DoctorCommand.self, ExportTermsCommand.self,
+            SearchCommand.self, StatsCommand.self, EvalCommand.self, HygieneCommand.self, CalibrateCommand.self, TuneCommand.self,
+            IngestCommand.self, ClosePostingsCommand.self, ReopenPostingsCommand.self, DeleteCommand.self, VerifyCommand.self, TrainCommand.self, DoctorCommand.self, ExportTermsCommand.self,
         ]
     )
 }

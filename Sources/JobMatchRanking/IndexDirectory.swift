@@ -171,3 +171,41 @@ package enum IndexDirectory {
         return MatchEngine(postings: report.records, model: model, index: index)
     }
 }
+
+/// Interchange-schema JSON for a seeker (keys sorted, absent fields omitted).
+struct SeekerDTO: Codable {
+    var id: String
+    var desiredTitle: String?
+    var desiredOccupations: [String]?
+    var regions: [String]?
+    var employmentTypes: [String]?
+    var salaryFloor: Int?
+    var experienceYears: Int?
+    var education: String?
+    var skills: [String]?
+    var certificates: [String]?
+    var profile: String?
+
+    init(_ s: Seeker) {
+        id = s.id
+        desiredTitle = s.desiredTitle
+        desiredOccupations = s.desiredOccupations.isEmpty ? nil : s.desiredOccupations
+        let regionTexts = s.regions.map(\.description) + (s.regionsNationwide ? ["전국"] : [])
+        regions = regionTexts.isEmpty ? nil : regionTexts
+        employmentTypes = s.employmentTypes.isEmpty ? nil : s.employmentTypes.map(\.korean)
+        salaryFloor = s.salaryFloor
+        experienceYears = s.experienceYears
+        education = s.education?.korean
+        skills = s.skills.isEmpty ? nil : s.skills
+        certificates = s.certificates.isEmpty ? nil : s.certificates
+        profile = s.profile
+    }
+}
+
+extension Seeker {
+    /// One JSON line in the interchange schema (sorted keys; deterministic). Parsing it gives
+    /// this seeker back.
+    package var jsonLine: String {
+        String(decoding: (try? PostingDTO.encoder().encode(SeekerDTO(self))) ?? Data(), as: UTF8.self)
+    }
+}

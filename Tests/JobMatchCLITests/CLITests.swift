@@ -429,12 +429,51 @@ struct CLITests {
         }
     }
 
+    @Test("catalog: ingest counts, rejected lines named but valid ones kept, close/reopen/delete, verify, index from the catalog")
+    func catalog() throws {
+        let dir = try temporaryDirectory("catalog")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "200", "--seekers", "20"]).status == 0)
+        let data = ["--data-dir", dir + "/data"]
+        var r = try CLI.run(["ingest", "postings", dir + "/postings.jsonl", "--json"] + data)
+        #expect(r.status == 0, "\(r.err)")
+        var counts = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Int])
+        #expect(counts == ["inserted": 200, "updated": 0, "unchanged": 0, "rejected": 0])
+        // a second file: two changed records, one new, one bad line
+        var lines = try String(contentsOfFile: dir + "/postings.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[0] = lines[0].replacingOccurrences(of: "\"title\":\"", with: "\"title\":\"[수정] ")
+        lines[1] = lines[1].replacingOccurrences(of: "\"title\":\"", with: "\"title\":\"[수정] ")
+        let extra = [lines[0], lines[1], lines[2], #"{"id":"NEW1","title":"지게차 기사"}"#, #"{"id":"BAD1","title":"x","salaryMin":"많이"}"#]
+        try extra.joined(separator: "\n").write(toFile: dir + "/more.jsonl", atomically: true, encoding: .utf8)
+        r = try CLI.run(["ingest", "postings", dir + "/more.jsonl", "--json"] + data)
+        #expect(r.status == 1, "a rejected line makes the exit status 1")
+        #expect(r.err.contains("more.jsonl:5") && r.err.contains("salaryMin"))
+        counts = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Int])
+        #expect(counts == ["inserted": 1, "updated": 2, "unchanged": 1, "rejected": 1])
+        #expect(try CLI.run(["ingest", "seekers", dir + "/seekers.jsonl"] + data).status == 0)
+        // close two, one twice; an unknown id is named and exits 1
+        let first = try #require(lines.first.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }?["id"] as? String)
+        r = try CLI.run(["close", first, "NEW1", "NOPE"] + data)
+        #expect(r.status == 1 && r.out.contains("closed 2") && r.err.contains("NOPE"))
+        #expect(try CLI.run(["reopen", "NEW1"] + data).out.contains("reopened 1"))
+        #expect(try CLI.run(["delete", "postings", "NEW1"] + data).out.contains("deleted 1"))
+        r = try CLI.run(["verify"] + data)
+        #expect(r.status == 0 && r.out.contains("200 postings") && r.out.contains("20 seekers"), "\(r.out)\(r.err)")
+        // the index built from the catalog never recommends the closed posting
+        r = try CLI.run(["index", "--out", dir + "/index", "--json"] + data)
+        #expect(r.status == 0, "\(r.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(summary["postings"] as? Int == 200)
+        r = try CLI.run(["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--all", "--format", "trec", "--top", "200", "--as-of", "2026-11-27"])
+        #expect(r.status == 0 && !r.out.isEmpty && !r.out.contains(" \(first) "))
+    }
+
     @Test("--help shows examples for every command")
     func help() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene", "calibrate", "tune"] {
+        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene", "calibrate", "tune", "ingest", "close", "reopen", "delete", "verify"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }

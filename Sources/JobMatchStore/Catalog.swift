@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+package import JobMatchRanking
+
+/// The durable catalog (`DIR/catalog.sqlite`, SQLite through GRDB in WAL mode): postings and
+/// seekers as validated, redacted interchange-schema JSON lines keyed by id, counsellors'
+/// outcomes, installed models. Every write is one transaction, acknowledged only after its
+/// commit with `synchronous = FULL` (the commit is on disk, not only in the WAL's page cache).
+package final class Catalog: Sendable {
+    let pool: DatabasePool
+    package let path: String
+
+    /// What an ingest did, per record.
+    package struct Counts: Sendable, Codable, Equatable {
+        package var inserted = 0
+        package var updated = 0
+        package var unchanged = 0
+        package var rejected = 0
+        package init() {}
+    }
+
+    /// Opens (creating when needed) the catalog in `directory` and migrates it.
+    package init(directory: String) throws(JobMatchError) {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw JobMatchError("\(directory): cannot create the data directory (\(error.localizedDescription))")
+        }
+        path = directory + "/catalog.sqlite"
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            // GRDB resets `synchronous` to NORMAL on the writer when it opens a WAL pool, after
+            // prepareDatabase ran: set it again on the writer itself.
+            try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw JobMatchError("\(path): cannot open the catalog (\(error))")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: postings, seekers, outcomes, models") { db in
+            try db.execute(sql: """
+                CREATE TABLE posting (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    record TEXT NOT NULL,
+                    isOpen INTEGER NOT NULL,
+                    updatedAt TEXT NOT NULL);
+                CREATE TABLE seeker (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    record TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL);
+                CREATE TABLE outcome (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    seekerId TEXT NOT NULL,
+                    postingId TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('shown', 'applied', 'interview', 'hired', 'not-suitable')),
+                    reason TEXT,
+                    who TEXT NOT NULL,
+                    at TEXT NOT NULL);
+                CREATE INDEX outcome_seeker ON outcome(seekerId);
+                CREATE TABLE model (
+                    name TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    directory TEXT NOT NULL,
+                    installedAt TEXT NOT NULL,
+                    PRIMARY KEY (name, version));
+                """)
+        }
+        return m
+    }
+
+    /// `PRAGMA synchronous` on the writer (2 = FULL).
+    package func writerSynchronous() throws -> Int {
+        try pool.barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    package func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    /// Upserts by id in one transaction: a record whose JSON is byte-identical to the stored one
+    /// is unchanged.
+    package func upsert(postings: [Posting]) throws -> Counts {
+        try upsert(table: "posting", rows: postings.map { ($0.id, $0.jsonLine, $0.isOpen) })
+    }
+
+    package func upsert(seekers: [Seeker]) throws -> Counts {
+        try upsert(table: "seeker", rows: seekers.map { ($0.id, $0.jsonLine, nil) })
+    }
+
+    func upsert(table: String, rows: [(id: String, record: String, isOpen: Bool?)]) throws -> Counts {
+        let stamp = Self.now()
+        return try pool.write { db in
+            var counts = Counts()
+            for row in rows {
+                let stored = try String.fetchOne(db, sql: "SELECT record FROM \(table) WHERE id = ?", arguments: [row.id])
+                if stored == row.record {
+                    counts.unchanged += 1
+                    continue
+                }
+                if let isOpen = row.isOpen {
+                    try db.execute(sql: "INSERT INTO posting (id, record, isOpen, updatedAt) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record, isOpen = excluded.isOpen, updatedAt = excluded.updatedAt",
+                                   arguments: [row.id, row.record, isOpen, stamp])
+                } else {
+                    try db.execute(sql: "INSERT INTO seeker (id, record, updatedAt) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record, updatedAt = excluded.updatedAt",
+                                   arguments: [row.id, row.record, stamp])
+                }
+                if stored == nil { counts.inserted += 1 } else { counts.updated += 1 }
+            }
+            return counts
+        }
+    }
+
+    /// Closes (or reopens) postings: the stored record's status changes with the flag.
+    /// Returns the ids changed, already in that state, and unknown.
+    package func setOpen(_ ids: [String], open: Bool) throws -> (changed: [String], unchanged: [String], missing: [String]) {
+        let stamp = Self.now()
+        return try pool.write { db in
+            var changed: [String] = [], unchanged: [String] = [], missing: [String] = []
+            for id in ids {
+                guard let record = try String.fetchOne(db, sql: "SELECT record FROM posting WHERE id = ?", arguments: [id]) else {
+                    missing.append(id)
+                    continue
+                }
+                let parsed = JSONLines.parsePostings(Array(record.utf8), file: "catalog posting \(id)")
+                guard var p = parsed.records.first else {
+                    throw JobMatchError("\(self.path): stored posting '\(id)' no longer validates: \(parsed.errors.map(\.description).joined(separator: "; "))")
+                }
+                if p.isOpen == open {
+                    unchanged.append(id)
+                    continue
+                }
+                p.isOpen = open
+                try db.execute(sql: "UPDATE posting SET record = ?, isOpen = ?, updatedAt = ? WHERE id = ?", arguments: [p.jsonLine, open, stamp, id])
+                changed.append(id)
+            }
+            return (changed, unchanged, missing)
+        }
+    }
+
+    package enum Kind: String, Sendable { case postings, seekers }
+
+    /// Deletes by id; returns the ids deleted and the unknown ones.
+    package func delete(_ kind: Kind, ids: [String]) throws -> (deleted: [String], missing: [String]) {
+        let table = kind == .postings ? "posting" : "seeker"
+        return try pool.write { db in
+            var deleted: [String] = [], missing: [String] = []
+            for id in ids {
+                try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
+                if db.changesCount > 0 { deleted.append(id) } else { missing.append(id) }
+            }
+            return (deleted, missing)
+        }
+    }
+
+    /// Every stored posting, validated again on the way out (id order).
+    package func postings() throws -> LoadReport<Posting> {
+        let lines = try pool.read { db in try String.fetchAll(db, sql: "SELECT record FROM posting ORDER BY id") }
+        return JSONLines.parsePostings(Array(lines.joined(separator: "\n").utf8), file: path + " (postings)")
+    }
+
+    package func seekers() throws -> LoadReport<Seeker> {
+        let lines = try pool.read { db in try String.fetchAll(db, sql: "SELECT record FROM seeker ORDER BY id") }
+        return JSONLines.parseSeekers(Array(lines.joined(separator: "\n").utf8), file: path + " (seekers)")
+    }
+
+    package struct Summary: Sendable, Codable, Equatable {
+        package var postings: Int
+        package var openPostings: Int
+        package var seekers: Int
+        package var outcomes: Int
+    }
+
+    package func summary() throws -> Summary {
+        try pool.read { db in
+            Summary(postings: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posting") ?? 0,
+                    openPostings: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posting WHERE isOpen") ?? 0,
+                    seekers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM seeker") ?? 0,
+                    outcomes: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcome") ?? 0)
+        }
+    }
+
+    /// `PRAGMA integrity_check`: ["ok"] when sound.
+    package func integrityCheck() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The data directory when none is given: $JOBMATCH_DATA_DIR, else $XDG_DATA_HOME/jobmatch,
+    /// else ~/.local/share/jobmatch.
+    package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let d = environment["JOBMATCH_DATA_DIR"], !d.isEmpty { return d }
+        if let x = environment["XDG_DATA_HOME"], !x.isEmpty { return x + "/jobmatch" }
+        return FileManager.default.homeDirectoryForCurrentUser.path + "/.local/share/jobmatch"
+    }
+}
