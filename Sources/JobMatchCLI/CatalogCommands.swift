@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JobMatchKernels
 import JobMatchRanking
 import JobMatchStore
 
@@ -162,5 +163,135 @@ struct VerifyCommand: ParsableCommand {
         for p in problems { Console.err("problem: \(p)") }
         if !problems.isEmpty { throw ExitCode(1) }
         Console.out("ok: integrity_check ok, WAL, synchronous FULL, every record validates")
+    }
+}
+
+// MARK: snapshot / restore
+
+/// `snapshot.json`: what a snapshot holds, with the SHA-256 of every file.
+struct SnapshotManifest: Codable {
+    var format = 1
+    var files: [String: String]
+    var summary: Catalog.Summary
+}
+
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Back up the data directory: an online SQLite backup of the catalog, the index directory if there is one, and a checksummed manifest.",
+        discussion: """
+            OUT must not exist (or be empty). The catalog is copied with SQLite's online backup, so
+            a snapshot taken while an ingest runs is still consistent. DATA/index, when present,
+            is copied file by file. OUT/snapshot.json lists every file with its SHA-256; `jobmatch
+            restore` checks them before touching the data directory.
+
+            Example: jobmatch snapshot backups/2026-11-27 --data-dir data
+            """)
+    @Argument(help: "Snapshot directory to create.") var out: String
+    @OptionGroup var data: DataDirOptions
+
+    func run() throws {
+        let catalog = try data.open()
+        let fm = FileManager.default
+        if let existing = try? fm.contentsOfDirectory(atPath: out), !existing.isEmpty {
+            Console.err("error: \(out): exists and is not empty; snapshots go to a new folder")
+            throw ExitCode(2)
+        }
+        let dataDir = URL(fileURLWithPath: catalog.path).deletingLastPathComponent().path
+        do {
+            try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try catalog.backup(to: out + "/catalog.sqlite")
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: dataDir + "/index", isDirectory: &isDir), isDir.boolValue {
+                try fm.createDirectory(atPath: out + "/index", withIntermediateDirectories: true)
+                for f in try fm.contentsOfDirectory(atPath: dataDir + "/index").sorted() {
+                    try fm.copyItem(atPath: dataDir + "/index/" + f, toPath: out + "/index/" + f)
+                }
+            }
+            let files = try Snapshots.checksums(out)
+            let manifest = SnapshotManifest(files: files, summary: try catalog.summary())
+            try (Console.json(manifest) + "\n").write(toFile: out + "/snapshot.json", atomically: true, encoding: .utf8)
+            Console.out("snapshot of \(dataDir): \(manifest.summary.postings) postings, \(manifest.summary.seekers) seekers, \(files.count) files → \(out)")
+        } catch {
+            Console.err("error: \(out): the snapshot failed (\(error)); remove the partial folder")
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore a snapshot into the data directory, after checking every file's checksum.",
+        discussion: """
+            Nothing is changed unless every file of the snapshot matches snapshot.json. The catalog
+            is copied beside the live one and renamed over it (its -wal and -shm files removed
+            first); DATA/index is replaced by the snapshot's. Stop services using the data
+            directory first.
+
+            Example: jobmatch restore backups/2026-11-27 --data-dir data
+            """)
+    @Argument(help: "Snapshot directory.") var snapshot: String
+    @OptionGroup var data: DataDirOptions
+
+    func run() throws {
+        let fm = FileManager.default
+        let manifest: SnapshotManifest
+        do {
+            guard let bytes = fm.contents(atPath: snapshot + "/snapshot.json") else { throw JobMatchError("\(snapshot)/snapshot.json: missing") }
+            manifest = try JSONDecoder().decode(SnapshotManifest.self, from: bytes)
+            let actual = try Snapshots.checksums(snapshot)
+            for (file, sum) in manifest.files.sorted(by: { $0.key < $1.key }) where actual[file] != sum {
+                throw JobMatchError("\(snapshot)/\(file): \(actual[file] == nil ? "missing" : "checksum mismatch"); nothing was restored")
+            }
+            if let extra = actual.keys.sorted().first(where: { manifest.files[$0] == nil }) {
+                throw JobMatchError("\(snapshot)/\(extra): not listed in snapshot.json; nothing was restored")
+            }
+        } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(1)
+        }
+        let dir = data.dataDir ?? Catalog.defaultDirectory()
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let live = dir + "/catalog.sqlite", staged = dir + "/catalog.sqlite.restoring"
+            if fm.fileExists(atPath: staged) { try fm.removeItem(atPath: staged) }
+            try fm.copyItem(atPath: snapshot + "/catalog.sqlite", toPath: staged)
+            for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: live + suffix) { try fm.removeItem(atPath: live + suffix) }
+            try FileSystem.atomicReplace(live, with: staged)
+            if fm.fileExists(atPath: snapshot + "/index") {
+                if fm.fileExists(atPath: dir + "/index") { try fm.removeItem(atPath: dir + "/index") }
+                try fm.copyItem(atPath: snapshot + "/index", toPath: dir + "/index")
+            }
+        } catch {
+            Console.err("error: \(dir): restore failed part-way (\(error)); restore again from the same snapshot")
+            throw ExitCode(2)
+        }
+        let catalog = try DataDirOptions(dataDir: dir).open()
+        let summary: Catalog.Summary
+        do {
+            guard try catalog.integrityCheck() == ["ok"] else { throw JobMatchError("integrity check failed after restore") }
+            summary = try catalog.summary()
+        } catch {
+            Console.err("error: \(catalog.path): \(error)")
+            throw ExitCode(2)
+        }
+        Console.out("restored \(snapshot) → \(dir): \(summary.postings) postings, \(summary.seekers) seekers")
+    }
+}
+
+enum Snapshots {
+    /// Relative path → SHA-256 of every file under `dir` except snapshot.json.
+    static func checksums(_ dir: String) throws -> [String: String] {
+        let fm = FileManager.default
+        var out: [String: String] = [:]
+        guard let walker = fm.enumerator(atPath: dir) else { return out }
+        for case let rel as String in walker where rel != "snapshot.json" {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: dir + "/" + rel, isDirectory: &isDir), !isDir.boolValue else { continue }
+            guard let bytes = fm.contents(atPath: dir + "/" + rel) else { throw JobMatchError("\(dir)/\(rel): cannot be read") }
+            out[rel] = SHA256.hex(SHA256.hash([UInt8](bytes)))
+        }
+        return out
     }
 }

@@ -192,6 +192,14 @@ package final class Catalog: Sendable {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
+    /// An online backup of the catalog (SQLite's backup API: a consistent copy while others may
+    /// write) to `file`, which must not exist.
+    package func backup(to file: String) throws {
+        let destination = try DatabaseQueue(path: file)
+        try pool.backup(to: destination)
+        try destination.close()
+    }
+
     /// The data directory when none is given: $JOBMATCH_DATA_DIR, else $XDG_DATA_HOME/jobmatch,
     /// else ~/.local/share/jobmatch.
     package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {

@@ -468,12 +468,46 @@ struct CLITests {
         #expect(r.status == 0 && !r.out.isEmpty && !r.out.contains(" \(first) "))
     }
 
+    @Test("snapshot and restore: the restored catalog is the snapshot's; a damaged snapshot is refused and changes nothing")
+    func snapshotRestore() throws {
+        let dir = try temporaryDirectory("snapshot")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "150", "--seekers", "10"]).status == 0)
+        let data = ["--data-dir", dir + "/data"]
+        #expect(try CLI.run(["ingest", "postings", dir + "/postings.jsonl"] + data).status == 0)
+        #expect(try CLI.run(["index", "--out", dir + "/data/index"] + data).status == 0)
+        var r = try CLI.run(["snapshot", dir + "/snap"] + data)
+        #expect(r.status == 0 && r.out.contains("150 postings"), "\(r.err)")
+        let manifest = try String(contentsOfFile: dir + "/snap/snapshot.json", encoding: .utf8)
+        #expect(manifest.contains("catalog.sqlite") && manifest.contains("index/index.bin"))
+        // the catalog moves on: seekers added, postings deleted
+        #expect(try CLI.run(["ingest", "seekers", dir + "/seekers.jsonl"] + data).status == 0)
+        let firstID = try #require(try String(contentsOfFile: dir + "/postings.jsonl", encoding: .utf8).split(separator: "\n").first
+            .flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }?["id"] as? String)
+        #expect(try CLI.run(["delete", "postings", firstID] + data).status == 0)
+        // a damaged snapshot is refused before anything changes
+        try FileManager.default.copyItem(atPath: dir + "/snap", toPath: dir + "/bad")
+        var bytes = [UInt8](FileManager.default.contents(atPath: dir + "/bad/index/index.bin")!)
+        bytes[bytes.count / 3] ^= 0x40
+        #expect(FileManager.default.createFile(atPath: dir + "/bad/index/index.bin", contents: Data(bytes)))
+        r = try CLI.run(["restore", dir + "/bad"] + data)
+        #expect(r.status == 1 && r.err.contains("index/index.bin: checksum mismatch"))
+        #expect(try CLI.run(["verify"] + data).out.contains("149 postings"))
+        // the good one restores the state it recorded
+        r = try CLI.run(["restore", dir + "/snap"] + data)
+        #expect(r.status == 0 && r.out.contains("150 postings, 0 seekers"), "\(r.out)\(r.err)")
+        r = try CLI.run(["verify"] + data)
+        #expect(r.status == 0 && r.out.contains("150 postings") && r.out.contains("0 seekers"))
+        #expect(try CLI.run(["stats", "--index", dir + "/data/index"]).status == 0)
+        #expect(try CLI.run(["snapshot", dir + "/snap"] + data).status == 2, "never into a used folder")
+    }
+
     @Test("--help shows examples for every command")
     func help() throws {
         let r = try CLI.run(["--help"])
         #expect(r.status == 0)
         for c in ["demo", "sample", "index", "recommend", "why-not", "search", "stats"] { #expect(r.out.contains(c)) }
-        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene", "calibrate", "tune", "ingest", "close", "reopen", "delete", "verify"] {
+        for c in ["index", "recommend", "why-not", "candidates", "search", "stats", "sample", "demo", "doctor", "train", "batch", "eval", "hygiene", "calibrate", "tune", "ingest", "close", "reopen", "delete", "verify", "snapshot", "restore"] {
             let h = try CLI.run([c, "--help"])
             #expect(h.status == 0 && h.out.contains("jobmatch \(c)"), "\(c) --help lacks an example")
         }
