@@ -79,7 +79,7 @@ extension Posting {
 ///
 /// Loading checks every checksum and that the model is the one the index was built with.
 package enum IndexDirectory {
-    package static let formatVersion = 2
+    package static let formatVersion = 3
 
     struct Meta: Codable {
         var formatVersion: Int
@@ -117,18 +117,20 @@ package enum IndexDirectory {
             formatVersion: formatVersion, modelName: engine.model.name, modelVersion: engine.model.version,
             modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
             openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
-            files: ["postings.jsonl": SHA256.hex(SHA256.hash(postingsBytes)), "index.bin": SHA256.hex(Array(indexBytes.suffix(32)))])
+            files: ["postings.jsonl": SHA256.hex(SHA256.hash(postingsBytes)), "index.bin": IndexFile.fingerprint(indexBytes)])
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         let metaBytes = [UInt8]((try? enc.encode(meta)) ?? Data()) + [0x0A]
+        // each file: temporary name, fsync, rename(2), directory fsync; index.json (which names
+        // the others by checksum) last, so a crash leaves either the old index or the new one
         for (name, bytes) in [("postings.jsonl", postingsBytes), ("index.bin", indexBytes), ("index.json", metaBytes)] {
             let path = dir + "/" + name
             let tmp = path + ".tmp"
             guard fm.createFile(atPath: tmp, contents: Data(bytes)) else { throw JobMatchError("\(tmp): cannot write (disk full or no permission?)") }
-            do {
-                if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-                try fm.moveItem(atPath: tmp, toPath: path)
-            } catch { throw JobMatchError("\(path): cannot replace (\(error.localizedDescription))") }
+            do { try FileSystem.atomicReplace(path, with: tmp) } catch {
+                try? fm.removeItem(atPath: tmp)
+                throw JobMatchError("\(path): cannot replace (\(error))")
+            }
         }
     }
 
@@ -153,9 +155,9 @@ package enum IndexDirectory {
             let path = dir + "/" + name
             guard let data = fm.contents(atPath: path) else { throw JobMatchError("\(path): missing") }
             let bytes = [UInt8](data)
-            // index.bin carries the SHA-256 of its body in its last 32 bytes (checked when decoded);
-            // index.json records that digest, so the two files must belong together.
-            let digest = name == "index.bin" ? SHA256.hex(Array(bytes.suffix(32))) : SHA256.hex(SHA256.hash(bytes))
+            // index.bin checks its own sections (CRC-32C) when decoded; index.json records its
+            // footer, so the two files must belong together.
+            let digest = name == "index.bin" ? IndexFile.fingerprint(bytes) : SHA256.hex(SHA256.hash(bytes))
             guard digest == meta.files[name] else {
                 throw JobMatchError("\(path): checksum mismatch with index.json; the index is damaged — rebuild with `jobmatch index`")
             }

@@ -103,6 +103,47 @@ struct IndexFileTests {
         }
     }
 
+    @Test("1,000 seeded byte flips, truncations, zeroed pages and appended bytes: every one refused with a typed error naming the file (and the section when it is one)")
+    func seededCorruption() {
+        // a bigger index so that damage lands in every section
+        var builder = IndexBuilder()
+        let a = KoreanAnalyzer()
+        var rng = SeededRandom(seed: 2026)
+        let words = ["물류", "센터", "지게차", "요양", "보호사", "개발자", "Java", "용접", "간호", "조리", "경비", "운전", "사무", "회계", "영업"]
+        for _ in 0..<300 {
+            let text = (0..<12).map { _ in words[Int.random(in: 0..<words.count, using: &rng)] }.joined(separator: " ")
+            builder.add(fields: [a.terms(text), [], a.terms(text + " 우대")])
+        }
+        let bytes = IndexFile.encode(builder.build(parameters: BM25Parameters()))
+        var detected = 0, namedSections: Set<String> = []
+        for trial in 0..<1_000 {
+            var damaged = bytes
+            switch trial % 4 {
+            case 0:  // flip one to eight bits of one byte
+                let i = Int.random(in: 0..<bytes.count, using: &rng)
+                damaged[i] ^= UInt8.random(in: 1...255, using: &rng)
+            case 1:  // truncate
+                damaged = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &rng)))
+            case 2:  // zero a 4 KiB-aligned page (or what is left of it)
+                let page = Int.random(in: 0...(bytes.count / 4096), using: &rng) * 4096
+                for i in page..<min(bytes.count, page + 4096) { damaged[i] = 0 }
+            default:  // bytes appended
+                damaged += (0..<Int.random(in: 1...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            }
+            if damaged == bytes { continue }
+            do {
+                _ = try IndexFile.decode(damaged, file: "index.bin")
+                Issue.record("trial \(trial): damaged file accepted")
+            } catch {
+                detected += 1
+                #expect(error.file == "index.bin")
+                if let s = error.section { namedSections.insert(s) }
+            }
+        }
+        #expect(detected >= 990)
+        #expect(namedSections.count >= 8, "damage inside sections is reported with the section's name: \(namedSections.sorted())")
+    }
+
     @Test func truncationAndWrongMagicNamed() {
         let bytes = IndexFile.encode(sample())
         for cut in [0, 3, 20, bytes.count / 2, bytes.count - 1] {

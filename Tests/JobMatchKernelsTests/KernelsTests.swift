@@ -231,3 +231,22 @@ struct DenseAlgebraTests {
         }
     }
 }
+
+@Suite("CRC-32C")
+struct CRC32CTests {
+    @Test("RFC 3720 / iSCSI check values, and the sliced form equals the bit-by-bit reference")
+    func checkValues() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+        #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+        #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
+        var rng = SeededRandom(seed: 5)
+        for n in [0, 1, 7, 8, 9, 63, 64, 1000] {
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(CRC32C.checksum(bytes) == CRC32C.reference(bytes), "\(n) bytes")
+            if n > 3 {  // continuing over a split equals the whole
+                #expect(CRC32C.checksum(bytes[3...], continuing: CRC32C.checksum(bytes[..<3])) == CRC32C.checksum(bytes))
+            }
+        }
+    }
+}
