@@ -56,4 +56,4 @@ if lost:
 PY
 done
 total=$(wc -l <"$work/acknowledged.txt")
-echo "crash loop: $n iterations, $killed killed mid-way, $completed acknowledged ($total postings), 0 acknowledged records lost, integrity ok every time"
+echo "crash loop: $n iterations, $killed still running when killed (some after acknowledging), $completed acknowledged ($total postings), 0 acknowledged records lost, integrity ok every time"
