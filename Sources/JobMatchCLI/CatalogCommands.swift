@@ -141,13 +141,25 @@ struct DeleteCommand: ParsableCommand {
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check the catalog: SQLite integrity, settings, and that every stored record still validates.",
-        discussion: "Example: jobmatch verify --data-dir data")
+        commandName: "verify",
+        abstract: "Check the catalog (SQLite integrity, settings, every stored record) and DATA/index (every checksum, built from the current catalog).",
+        discussion: """
+            A damaged index (any section checksum), one built with other analyzer/BM25 settings, or
+            one built before the catalog last changed is reported — it would never be served — and
+            with --repair rebuilt from the catalog.
+
+            Examples:
+              jobmatch verify --data-dir data
+              jobmatch verify --data-dir data --repair
+            """)
     @OptionGroup var data: DataDirOptions
+    @Flag(help: "Rebuild DATA/index from the catalog when it is damaged, mismatched or stale.") var repair = false
+    @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
         let catalog = try data.open()
         var problems: [String] = []
+        var postings: [Posting] = []
         do {
             let integrity = try catalog.integrityCheck()
             if integrity != ["ok"] { problems += integrity.map { "integrity_check: \($0)" } }
@@ -155,10 +167,40 @@ struct VerifyCommand: ParsableCommand {
             if try catalog.journalMode() != "wal" { problems.append("journal_mode is not WAL") }
             let p = try catalog.postings(), s = try catalog.seekers()
             problems += (p.errors + s.errors).map { "stored record does not validate: \($0)" }
+            postings = p.records
             let summary = try catalog.summary()
             Console.out("\(catalog.path): \(summary.postings) postings (\(summary.openPostings) open), \(summary.seekers) seekers, \(summary.outcomes) outcomes")
         } catch {
             problems.append("\(error)")
+        }
+        let indexDir = URL(fileURLWithPath: catalog.path).deletingLastPathComponent().path + "/index"
+        if FileManager.default.fileExists(atPath: indexDir + "/index.json") || FileManager.default.fileExists(atPath: indexDir + "/index.bin") {
+            let model = try Steps.model(modelOptions)
+            var indexProblem: String?
+            do {
+                let engine = try IndexDirectory.load(indexDir, model: model)
+                if !IndexDirectory.isCurrent(indexDir, postings: postings) {
+                    indexProblem = "\(indexDir): stale — built from \(engine.postings.count) postings before the catalog last changed"
+                }
+            } catch {
+                indexProblem = "\(error)"
+            }
+            if let indexProblem {
+                if repair && problems.isEmpty {
+                    Console.err("repairing: \(indexProblem)")
+                    do {
+                        try IndexDirectory.write(MatchEngine(postings: postings, model: model), to: indexDir)
+                        _ = try IndexDirectory.load(indexDir, model: model)
+                        Console.out("rebuilt \(indexDir) from the catalog (\(postings.count) postings)")
+                    } catch {
+                        problems.append("\(indexDir): rebuild failed (\(error))")
+                    }
+                } else {
+                    problems.append(indexProblem + (repair ? " (not rebuilt: fix the catalog first)" : " — run with --repair to rebuild it from the catalog"))
+                }
+            } else {
+                Console.out("\(indexDir): every section checksum ok, built from the current catalog")
+            }
         }
         for p in problems { Console.err("problem: \(p)") }
         if !problems.isEmpty { throw ExitCode(1) }

@@ -134,6 +134,21 @@ package enum IndexDirectory {
         }
     }
 
+    /// Whether the index in `dir` was built from exactly `postings` (its recorded SHA-256 of
+    /// postings.jsonl equals theirs): false means the catalog changed since (a stale index).
+    package static func isCurrent(_ dir: String, postings: [Posting]) -> Bool {
+        guard let data = FileManager.default.contents(atPath: dir + "/index.json"),
+            let meta = try? JSONDecoder().decode(Meta.self, from: data)
+        else { return false }
+        var bytes: [UInt8] = []
+        let encoder = PostingDTO.encoder()
+        for p in postings.sorted(by: { $0.id < $1.id }) {
+            bytes += p.jsonLine(using: encoder).utf8
+            bytes.append(0x0A)
+        }
+        return meta.files["postings.jsonl"] == SHA256.hex(SHA256.hash(bytes))
+    }
+
     package static func load(_ dir: String, model: Model) throws(JobMatchError) -> MatchEngine {
         let fm = FileManager.default
         let metaPath = dir + "/index.json"

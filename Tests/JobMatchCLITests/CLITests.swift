@@ -500,6 +500,23 @@ struct CLITests {
         #expect(r.status == 0 && r.out.contains("150 postings") && r.out.contains("0 seekers"))
         #expect(try CLI.run(["stats", "--index", dir + "/data/index"]).status == 0)
         #expect(try CLI.run(["snapshot", dir + "/snap"] + data).status == 2, "never into a used folder")
+        // a damaged index is refused by verify, naming file and section, and rebuilt with --repair
+        var index = [UInt8](FileManager.default.contents(atPath: dir + "/data/index/index.bin")!)
+        index[index.count - 200] ^= 0x01
+        #expect(FileManager.default.createFile(atPath: dir + "/data/index/index.bin", contents: Data(index)))
+        r = try CLI.run(["verify"] + data)
+        #expect(r.status == 1 && r.err.contains("index.bin: section 'signatures': CRC-32C mismatch"), "\(r.err)")
+        #expect(try CLI.run(["stats", "--index", dir + "/data/index"]).status == 2, "never served")
+        r = try CLI.run(["verify", "--repair"] + data)
+        #expect(r.status == 0 && r.out.contains("rebuilt"), "\(r.out)\(r.err)")
+        #expect(try CLI.run(["stats", "--index", dir + "/data/index"]).status == 0)
+        // a stale index (the catalog changed since) is reported, and repaired
+        #expect(try CLI.run(["close", firstID] + data).status == 0)
+        r = try CLI.run(["verify"] + data)
+        #expect(r.status == 1 && r.err.contains("stale"))
+        #expect(try CLI.run(["verify", "--repair"] + data).status == 0)
+        r = try CLI.run(["verify"] + data)
+        #expect(r.status == 0 && r.out.contains("built from the current catalog"))
     }
 
     @Test("--help shows examples for every command")
