@@ -149,12 +149,15 @@ struct BatchRunCommand: ParsableCommand {
         return dir + "/" + String(repeating: "0", count: max(0, 6 - n.count)) + n + "." + ext
     }
 
-    static func atomicWrite(_ text: String, to path: String) throws {
+    /// Temporary name, fsync, rename(2), directory fsync (as the index files are written): a
+    /// block file that exists is complete, also after a power cut.
+    static func atomicWrite(_ data: Data, to path: String) throws {
         let tmp = path + ".tmp"
-        try text.write(toFile: tmp, atomically: false, encoding: .utf8)
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        guard FileManager.default.createFile(atPath: tmp, contents: data) else { throw JobMatchError("\(tmp): cannot be written") }
+        try FileSystem.atomicReplace(path, with: tmp)
     }
+
+    static func atomicWrite(_ text: String, to path: String) throws { try atomicWrite(Data(text.utf8), to: path) }
 
     static func concatenate(_ parts: [String], to path: String) throws {
         var data = Data()
@@ -162,10 +165,7 @@ struct BatchRunCommand: ParsableCommand {
             guard let d = FileManager.default.contents(atPath: p) else { throw JobMatchError("\(p): missing") }
             data.append(d)
         }
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else { throw JobMatchError("\(tmp): cannot be written") }
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        try atomicWrite(data, to: path)
     }
 }
 

@@ -104,7 +104,7 @@ struct CalibrateCommand: ParsableCommand {
             var asOf: String
             var summary: Summary
         }
-        try ModelFolder.write(from: model, to: out, replacing: ["calibration.json": Console.json(calibration) + "\n"],
+        try ModelFolder.write(from: model, to: out, replacing: ["calibration.json": Data((Console.json(calibration) + "\n").utf8)],
                               versionSuffix: "+cal",
                               provenance: Provenance(procedure: "jobmatch calibrate: isotonic regression, \(folds)-fold cross-validation by seeker",
                                                      data: ModelFolder.fingerprints([("seekers", seekers), ("qrels", qrels), index == nil ? ("postings", postings!) : ("index", index! + "/index.json")]),
@@ -164,7 +164,7 @@ enum ModelFolder {
 
     /// `dropping`: files of the current model not to carry over (a calibration fitted to the
     /// old scores when the weights change).
-    static func write<P: Encodable>(from model: Model, to out: String, replacing artifacts: [String: String], dropping: Set<String> = [],
+    static func write<P: Encodable>(from model: Model, to out: String, replacing artifacts: [String: Data], dropping: Set<String> = [],
                                     versionSuffix: String, provenance: P) throws {
         try checkNew(out, source: model.directory)
         let fm = FileManager.default
@@ -176,8 +176,8 @@ enum ModelFolder {
                 if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
                 try fm.copyItem(atPath: model.directory + "/" + file, toPath: target)
             }
-            for (file, text) in artifacts.sorted(by: { $0.key < $1.key }) {
-                try text.write(toFile: out + "/" + file, atomically: true, encoding: .utf8)
+            for (file, bytes) in artifacts.sorted(by: { $0.key < $1.key }) {
+                try bytes.write(to: URL(fileURLWithPath: out + "/" + file), options: .atomic)
             }
         } catch {
             Console.err("error: \(out): cannot write the model files (\(error.localizedDescription))")
@@ -296,7 +296,7 @@ struct TuneCommand: ParsableCommand {
         }
         let ranking = Console.json(settings) + "\n"
         try ModelFolder.write(
-            from: model, to: out, replacing: ["ranking.json": ranking], dropping: ["calibration.json"], versionSuffix: "+tuned",
+            from: model, to: out, replacing: ["ranking.json": Data(ranking.utf8)], dropping: ["calibration.json"], versionSuffix: "+tuned",
             provenance: Provenance(procedure: "jobmatch tune: coordinate ascent, \(rounds) round(s), \(folds)-fold cross-validation by seeker, maximising \(target)",
                                    data: ModelFolder.fingerprints([("postings", postings), ("seekers", seekers), ("qrels", qrels)]),
                                    asOf: day.description, result: result))

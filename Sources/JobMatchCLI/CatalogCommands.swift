@@ -53,11 +53,11 @@ struct IngestCommand: ParsableCommand {
         let rejected: Int
         do {
             if kind == "postings" {
-                let report = try Self.load(file, JSONLines.loadPostings)
+                let report = try Steps.report(file, allowInvalid: true, JSONLines.loadPostings)
                 counts = try catalog.upsert(postings: report.records)
                 rejected = report.errors.count
             } else {
-                let report = try Self.load(file, JSONLines.loadSeekers)
+                let report = try Steps.report(file, allowInvalid: true, JSONLines.loadSeekers)
                 counts = try catalog.upsert(seekers: report.records)
                 rejected = report.errors.count
             }
@@ -72,16 +72,6 @@ struct IngestCommand: ParsableCommand {
         if rejected > 0 && !allowInvalid { throw ExitCode(1) }
     }
 
-    /// Loads and reports rejected lines on stderr; never fails for them (the caller decides).
-    static func load<R>(_ path: String, _ loader: (String) throws(JobMatchError) -> LoadReport<R>) throws -> LoadReport<R> {
-        let report: LoadReport<R>
-        do { report = try loader(path) } catch {
-            Console.err("error: \(error)")
-            throw ExitCode(2)
-        }
-        try Steps.check(report, allowInvalid: true)
-        return report
-    }
 }
 
 struct ClosePostingsCommand: ParsableCommand {

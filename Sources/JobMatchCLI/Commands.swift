@@ -39,13 +39,18 @@ enum Steps {
 
     /// File-level problems exit 2; rejected records go through `check`.
     static func load<R>(_ path: String, allowInvalid: Bool, _ loader: (String) throws(JobMatchError) -> LoadReport<R>) throws -> [R] {
+        try report(path, allowInvalid: allowInvalid, loader).records
+    }
+
+    /// The whole report (rejections already shown on stderr), for callers that count them.
+    static func report<R>(_ path: String, allowInvalid: Bool, _ loader: (String) throws(JobMatchError) -> LoadReport<R>) throws -> LoadReport<R> {
         let report: LoadReport<R>
         do { report = try loader(path) } catch {
             Console.err("error: \(error)")
             throw ExitCode(2)
         }
         try check(report, allowInvalid: allowInvalid)
-        return report.records
+        return report
     }
 
     static func engine(index: String, model: Model) throws -> MatchEngine {

@@ -223,42 +223,29 @@ struct TrainCommand: ParsableCommand {
         let projection = engine.index.latentProjection(rank: rank, oversample: oversample, powerIterations: power, seed: seed)
         let seconds = Date().timeIntervalSince(start)
         Console.progressDone()
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
-            for file in try fm.contentsOfDirectory(atPath: model.directory).sorted()
-            where file != "manifest.json" && file != "README.md" && file != "lsa.f32" && file != "calibration.json" {
-                let target = out + "/" + file
-                if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
-                try fm.copyItem(atPath: model.directory + "/" + file, toPath: target)
-            }
-        } catch {
-            Console.err("error: \(out): cannot copy the model files (\(error.localizedDescription))")
-            throw ExitCode(2)
-        }
-        guard fm.createFile(atPath: out + "/lsa.f32", contents: Data(LatentProjectionFile.encode(projection))) else {
-            Console.err("error: \(out)/lsa.f32: cannot be written")
-            throw ExitCode(2)
-        }
+        var artifacts = ["lsa.f32": Data(LatentProjectionFile.encode(projection))]
         if let denseWeight {
-            let path = out + "/ranking.json"
+            let path = model.directory + "/ranking.json"
             do {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
-                try Self.settingDenseWeight(text, denseWeight).write(toFile: path, atomically: true, encoding: .utf8)
+                artifacts["ranking.json"] = Data(try Self.settingDenseWeight(text, denseWeight).utf8)
             } catch {
                 Console.err("error: \(path): cannot set denseWeight (\(error))")
                 throw ExitCode(2)
             }
         }
+        struct Provenance: Encodable {
+            var procedure: String
+            var data: [String: String]
+            var rank: Int, oversample: Int, powerIterations: Int, seed: UInt64
+        }
+        try ModelFolder.write(
+            from: model, to: out, replacing: artifacts, dropping: ["calibration.json"], versionSuffix: "+lsa\(projection.rank)",
+            provenance: Provenance(procedure: "jobmatch train: randomised truncated SVD of the BM25-weighted posting × term matrix",
+                                   data: ModelFolder.fingerprints([("postings", postings)]),
+                                   rank: projection.rank, oversample: oversample, powerIterations: power, seed: seed))
         let name = URL(fileURLWithPath: out).lastPathComponent
         let version = "\(model.version)+lsa\(projection.rank)"
-        do {
-            try Model.writeManifest(directory: out, name: name, version: version)
-            _ = try Model.load(directory: out)  // what was written must load
-        } catch {
-            Console.err("error: \(error)")
-            throw ExitCode(2)
-        }
         struct Summary: Encodable { var model: String; var rank: Int; var terms: Int; var postings: Int; var seconds: Double; var singularValues: [Float] }
         let s = Summary(model: "\(name) \(version)", rank: projection.rank, terms: projection.terms.count, postings: engine.postings.count,
                         seconds: (seconds * 100).rounded() / 100, singularValues: Array(projection.singularValues.prefix(8)))

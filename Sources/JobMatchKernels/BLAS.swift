@@ -39,19 +39,8 @@ package enum BLAS {
     /// C = A·Bᵀ for row-major A (m × k) and B (n × k): every row of A against every row of B.
     /// This is the shape of "seekers × postings" scoring.
     package static func gemmABt(_ a: DenseMatrix, _ b: DenseMatrix) -> DenseMatrix {
-        precondition(a.cols == b.cols, "BLAS.gemmABt: inner dimensions differ (\(a.cols) vs \(b.cols))")
         var c = DenseMatrix(rows: a.rows, cols: b.rows)
-        guard a.rows > 0, b.rows > 0, a.cols > 0 else { return c }
-        a.storage.withUnsafeBufferPointer { ap in
-            b.storage.withUnsafeBufferPointer { bp in
-                c.storage.withUnsafeMutableBufferPointer { cp in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                                Int32(a.rows), Int32(b.rows), Int32(a.cols),
-                                1.0, ap.baseAddress, Int32(a.cols), bp.baseAddress, Int32(b.cols),
-                                0.0, cp.baseAddress, Int32(b.rows))
-                }
-            }
-        }
+        gemmABt(a, b, into: &c)
         return c
     }
 }
