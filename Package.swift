@@ -2,9 +2,10 @@
 import PackageDescription
 
 // Layers, lowest first (a lower layer never imports a higher one):
-//   COpenBLAS → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchEval, JobMatchStore → JobMatchCLI → jobmatch
+//   COpenBLAS, CKernels → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchEval, JobMatchStore → JobMatchCLI → jobmatch
 //   JobMatchText ───────────────↗
-// Only JobMatchKernels imports COpenBLAS; it exposes safe `package` wrappers.
+// Only JobMatchKernels imports COpenBLAS and CKernels (CRC-32C instruction); it exposes safe
+// `package` wrappers.
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -28,7 +29,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "JobMatchKernels", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        .target(name: "CKernels"),
+        .target(name: "JobMatchKernels", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchText", swiftSettings: swiftSettings),
         .target(name: "JobMatchIndex", dependencies: ["JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchRanking", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),

@@ -106,6 +106,57 @@ let benchmarks = {
         }
     }
 
+    // Opening an index directory (issue 5): the memory-mapped segment (every section's CRC-32C
+    // checked, arrays block-copied, postings decoded from binary records), then the engine's
+    // per-posting attributes. Written once per process, outside the measurement.
+    let indexDir = Once { () -> String in
+        let dir = FileManager.default.temporaryDirectory.path + "/jobmatch-bench-index-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: dir)
+        try! IndexDirectory.write(engine, to: dir)
+        return dir
+    }
+    @Sendable func openChecksum(_ e: MatchEngine) -> UInt64 {
+        var scratch = RankingScratch(documentCount: e.postings.count)
+        return seekers.prefix(20).reduce(UInt64(e.postings.count) &* 31 &+ UInt64(e.index.docs.count)) {
+            $0 &* 31 &+ rankChecksum(e.recommend($1, top: 10, asOf: asOf, explain: false, scratch: &scratch))
+        }
+    }
+    let expectedOpen = Once { openChecksum(engine) }
+    Benchmark("index open (\(postingCount / 1000)k postings, memory-mapped segment)",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(5), maxIterations: 10)) { benchmark in
+        let dir = indexDir.value
+        let expected = expectedOpen.value
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            let e = try! IndexDirectory.load(dir, model: model)
+            benchmark.stopMeasurement()
+            precondition(openChecksum(e) == expected, "the opened index ranks differently")
+            blackHole(e)
+        }
+    }
+    // The same with a delta of 1% changed postings and 0.5% deleted: merged in memory on open.
+    let deltaDir = Once { () -> String in
+        let dir = indexDir.value + "-delta"
+        try? FileManager.default.removeItem(atPath: dir)
+        try! IndexDirectory.write(engine, to: dir)
+        var changed = Array(postings.prefix(postingCount / 100))
+        for i in changed.indices { changed[i].title += " 신규" }
+        let deleted = postings.suffix(postingCount / 200).map(\.id)
+        _ = try! IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalogGeneration: nil)
+        return dir
+    }
+    Benchmark("index open with a delta (\(postingCount / 1000)k postings, 1% changed, 0.5% deleted: merged on open)",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5)) { benchmark in
+        let dir = deltaDir.value
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            let e = try! IndexDirectory.load(dir, model: model)
+            benchmark.stopMeasurement()
+            precondition(e.postings.count == postingCount - postingCount / 200, "the merged index lost postings")
+            blackHole(e)
+        }
+    }
+
     // The batch (issue 3): every seeker against every open posting on both cores, top 30 with
     // reasons, as `jobmatch batch` runs it (without the JSON writing).
     let cores = ProcessInfo.processInfo.activeProcessorCount

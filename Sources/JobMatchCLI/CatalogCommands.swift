@@ -28,6 +28,8 @@ struct IngestCommand: ParsableCommand {
         discussion: """
             Every line is validated and redacted as everywhere else; valid records are written in
             one transaction, acknowledged only after its commit (SQLite WAL, synchronous=FULL).
+            When DATA/index exists, the changed postings are then applied to it incrementally
+            (a delta segment and deletion marks, compacted past 10% of the index).
             Prints counts of inserted, updated, unchanged and rejected records; rejected lines are
             named on stderr (file:line: field) and make the exit status 1 unless --allow-invalid
             (the valid records are stored either way).
@@ -42,6 +44,7 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Exit 0 even when some records were rejected.") var allowInvalid = false
     @Flag(help: "Print the counts as JSON.") var json = false
     @OptionGroup var data: DataDirOptions
+    @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
         guard Catalog.Kind(rawValue: kind) != nil else { throw ValidationError("expected 'postings' or 'seekers', got '\(kind)'") }
@@ -69,6 +72,7 @@ struct IngestCommand: ParsableCommand {
         if json { Console.out(Console.json(counts)) } else {
             Console.out("\(kind): \(counts.inserted) inserted, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.rejected) rejected → \(catalog.path)")
         }
+        if kind == "postings" { try refreshIndex(catalog, modelOptions) }
         if rejected > 0 && !allowInvalid { throw ExitCode(1) }
     }
 
@@ -80,7 +84,8 @@ struct ClosePostingsCommand: ParsableCommand {
         discussion: "Example: jobmatch close P000123 P000456 --data-dir data")
     @Argument(help: "Posting ids.") var ids: [String]
     @OptionGroup var data: DataDirOptions
-    func run() throws { try setOpen(ids, open: false, data: data) }
+    @OptionGroup var modelOptions: ModelOptions
+    func run() throws { try setOpen(ids, open: false, data: data, modelOptions) }
 }
 
 struct ReopenPostingsCommand: ParsableCommand {
@@ -89,10 +94,33 @@ struct ReopenPostingsCommand: ParsableCommand {
         discussion: "Example: jobmatch reopen P000123 --data-dir data")
     @Argument(help: "Posting ids.") var ids: [String]
     @OptionGroup var data: DataDirOptions
-    func run() throws { try setOpen(ids, open: true, data: data) }
+    @OptionGroup var modelOptions: ModelOptions
+    func run() throws { try setOpen(ids, open: true, data: data, modelOptions) }
 }
 
-func setOpen(_ ids: [String], open: Bool, data: DataDirOptions) throws {
+/// After a change to the catalog's postings: applies it to DATA/index when there is one (never
+/// creates one; one built with another model is left alone, with a note).
+func refreshIndex(_ catalog: Catalog, _ modelOptions: ModelOptions) throws {
+    let dir = IndexMaintenance.indexDirectory(of: catalog)
+    guard FileManager.default.fileExists(atPath: dir + "/index.json") else { return }
+    let model = try Steps.model(modelOptions)
+    do {
+        switch try IndexMaintenance.refresh(catalog, indexDirectory: dir, model: model, rebuild: false) {
+        case .current, .missing: break
+        case .updated(let s):
+            Console.out(s.compacted
+                ? "index: \(s.upserted) changed, \(s.deleted) deleted → compacted into a new segment of \(s.segmentDocuments) postings (\(dir))"
+                : "index: \(s.upserted) changed, \(s.deleted) deleted → delta \(s.deltaDocuments) postings, \(s.deletionMarks) deletion marks (\(dir))")
+        case .rebuilt(let reason): Console.out("index: rebuilt from the catalog (\(reason))")
+        case .otherModel(let m): Console.err("note: \(dir) was built with model \(m); not updated — rebuild it with `jobmatch index --data-dir … --model …`")
+        case .refused(let why): Console.err("warning: \(dir) is refused (\(why)); it is rebuilt when next used, or run `jobmatch verify --repair`")
+        }
+    } catch {
+        Console.err("warning: the catalog change is committed, but \(dir) was not updated (\(error)); it catches up when next used")
+    }
+}
+
+func setOpen(_ ids: [String], open: Bool, data: DataDirOptions, _ modelOptions: ModelOptions) throws {
     let catalog = try data.open()
     let r: (changed: [String], unchanged: [String], missing: [String])
     do { r = try catalog.setOpen(ids, open: open) } catch {
@@ -101,6 +129,7 @@ func setOpen(_ ids: [String], open: Bool, data: DataDirOptions) throws {
     }
     Console.out("\(open ? "reopened" : "closed") \(r.changed.count), already \(open ? "open" : "closed") \(r.unchanged.count), unknown \(r.missing.count)")
     for id in r.missing { Console.err("unknown posting: \(id)") }
+    if !r.changed.isEmpty { try refreshIndex(catalog, modelOptions) }
     if !r.missing.isEmpty { throw ExitCode(1) }
 }
 
@@ -111,6 +140,7 @@ struct DeleteCommand: ParsableCommand {
     @Argument(help: "postings or seekers.") var kind: String
     @Argument(help: "Ids.") var ids: [String]
     @OptionGroup var data: DataDirOptions
+    @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
         guard Catalog.Kind(rawValue: kind) != nil else { throw ValidationError("expected 'postings' or 'seekers', got '\(kind)'") }
@@ -125,6 +155,7 @@ struct DeleteCommand: ParsableCommand {
         }
         Console.out("deleted \(r.deleted.count), unknown \(r.missing.count)")
         for id in r.missing { Console.err("unknown \(kind == "postings" ? "posting" : "seeker"): \(id)") }
+        if kind == "postings" && !r.deleted.isEmpty { try refreshIndex(catalog, modelOptions) }
         if !r.missing.isEmpty { throw ExitCode(1) }
     }
 }
@@ -163,14 +194,18 @@ struct VerifyCommand: ParsableCommand {
         } catch {
             problems.append("\(error)")
         }
-        let indexDir = URL(fileURLWithPath: catalog.path).deletingLastPathComponent().path + "/index"
-        if FileManager.default.fileExists(atPath: indexDir + "/index.json") || FileManager.default.fileExists(atPath: indexDir + "/index.bin") {
+        let indexDir = IndexMaintenance.indexDirectory(of: catalog)
+        if FileManager.default.fileExists(atPath: indexDir + "/index.json") {
             let model = try Steps.model(modelOptions)
             var indexProblem: String?
             do {
+                let meta = try IndexDirectory.meta(indexDir)
                 let engine = try IndexDirectory.load(indexDir, model: model)
-                if !IndexDirectory.isCurrent(indexDir, postings: postings) {
-                    indexProblem = "\(indexDir): stale — built from \(engine.postings.count) postings before the catalog last changed"
+                let generation = try catalog.generation()
+                if engine.postings != postings {
+                    indexProblem = "\(indexDir): stale — its \(engine.postings.count) postings differ from the catalog's \(postings.count) (index at catalog generation \(meta.catalogGeneration.map(String.init) ?? "none"), catalog at \(generation))"
+                } else {
+                    Console.out("\(indexDir): every section checksum ok, segment of \(meta.segmentDocuments) + delta of \(meta.deltaDocuments) postings, \(meta.deleted.count) deletion marks; equal to the catalog")
                 }
             } catch {
                 indexProblem = "\(error)"
@@ -179,22 +214,61 @@ struct VerifyCommand: ParsableCommand {
                 if repair && problems.isEmpty {
                     Console.err("repairing: \(indexProblem)")
                     do {
-                        try IndexDirectory.write(MatchEngine(postings: postings, model: model), to: indexDir)
-                        _ = try IndexDirectory.load(indexDir, model: model)
-                        Console.out("rebuilt \(indexDir) from the catalog (\(postings.count) postings)")
+                        _ = try IndexMaintenance.full(catalog, indexDir, model, reason: indexProblem)
+                        let engine = try IndexDirectory.load(indexDir, model: model)
+                        Console.out("rebuilt \(indexDir) from the catalog (\(engine.postings.count) postings)")
                     } catch {
                         problems.append("\(indexDir): rebuild failed (\(error))")
                     }
                 } else {
                     problems.append(indexProblem + (repair ? " (not rebuilt: fix the catalog first)" : " — run with --repair to rebuild it from the catalog"))
                 }
-            } else {
-                Console.out("\(indexDir): every section checksum ok, built from the current catalog")
             }
         }
         for p in problems { Console.err("problem: \(p)") }
         if !problems.isEmpty { throw ExitCode(1) }
         Console.out("ok: integrity_check ok, WAL, synchronous FULL, every record validates")
+    }
+}
+
+struct CompactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Merge DATA/index's delta and deletion marks into a new segment.",
+        discussion: """
+            Changes to the catalog's postings reach DATA/index as a delta segment plus deletion
+            marks (ingest, close, reopen and delete apply them; recommend --data-dir catches up
+            too). Opening an index with a delta merges it in memory; compaction writes the merged
+            index as the new segment. It also happens automatically once the delta and marks pass
+            10% of the segment. The statistics (document count, document frequencies, average
+            lengths) are always those of exactly the live postings (docs/index-format.md).
+
+            Example: jobmatch compact --data-dir data
+            """)
+    @OptionGroup var data: DataDirOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let catalog = try data.open()
+        let model = try Steps.model(modelOptions)
+        let dir = IndexMaintenance.indexDirectory(of: catalog)
+        do {
+            guard FileManager.default.fileExists(atPath: dir + "/index.json") else {
+                Console.err("error: \(dir): no index; build one with `jobmatch index --data-dir …`")
+                throw ExitCode(2)
+            }
+            _ = try IndexMaintenance.refresh(catalog, indexDirectory: dir, model: model, rebuild: false, compactRatio: .infinity)
+            let before = try IndexDirectory.meta(dir)
+            if try IndexDirectory.compact(dir, model: model) {
+                let after = try IndexDirectory.meta(dir)
+                Console.out("compacted \(dir): segment of \(before.segmentDocuments) + delta of \(before.deltaDocuments) − \(before.deleted.count) marks → segment of \(after.segmentDocuments) postings")
+            } else {
+                Console.out("\(dir): nothing to compact (segment of \(before.segmentDocuments) postings, no delta)")
+            }
+        } catch let e as ExitCode { throw e } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
     }
 }
 

@@ -74,36 +74,42 @@ struct IndexCommand: ParsableCommand {
         discussion: """
             Examples:
               jobmatch index --postings sample/postings.jsonl --out sample/index
-              jobmatch index --data-dir data --out data/index      (every posting of the catalog)
+              jobmatch index --data-dir data      (every posting of the catalog → data/index, kept
+                                                   up to date by ingest/close/reopen/delete)
             """)
 
     @Option(help: "Postings, JSON Lines (docs/data-format.md).") var postings: String?
     @Option(help: "Data directory: index the catalog's postings instead of a file.") var dataDir: String?
-    @Option(help: "Index directory to write (created; its files are replaced).") var out: String
+    @Option(help: "Index directory to write (created; its files are replaced). Default with --data-dir: DATA/index.") var out: String?
     @Flag(help: "Exit 0 even when some records were rejected (they are still reported).") var allowInvalid = false
     @Flag(help: "Print the summary as JSON.") var json = false
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
         guard (postings == nil) != (dataDir == nil) else { throw ValidationError("give exactly one of --postings and --data-dir") }
+        if postings != nil && out == nil { throw ValidationError("--postings needs --out DIR") }
     }
 
     func run() throws {
         let model = try Steps.model(modelOptions)
         let records: [Posting]
+        var generation: Int?
+        var out = self.out ?? ""
         if let postings { records = try Steps.postings(postings, allowInvalid: allowInvalid) } else {
             let catalog = try DataDirOptions(dataDir: dataDir).open()
-            let report: LoadReport<Posting>
-            do { report = try catalog.postings() } catch {
+            if self.out == nil { out = IndexMaintenance.indexDirectory(of: catalog) }
+            let read: (generation: Int, postings: LoadReport<Posting>)
+            do { read = try catalog.postingsWithGeneration() } catch {
                 Console.err("error: \(catalog.path): \(error)")
                 throw ExitCode(2)
             }
-            try Steps.check(report, allowInvalid: allowInvalid)
-            records = report.records
+            try Steps.check(read.postings, allowInvalid: allowInvalid)
+            records = read.postings.records
+            generation = read.generation
         }
         Console.progress("indexing \(records.count) postings…")
         let engine = MatchEngine(postings: records, model: model)
-        do { try IndexDirectory.write(engine, to: out) } catch {
+        do { try IndexDirectory.write(engine, to: out, catalogGeneration: generation) } catch {
             Console.err("error: \(error)")
             throw ExitCode(2)
         }
@@ -132,13 +138,16 @@ struct RecommendCommand: ParsableCommand {
               jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --explain
               jobmatch recommend --index sample/index --profile '{"id":"x","desiredTitle":"지게차 기사","regions":["경기"]}'
               jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --all --format trec --top 100 > run.txt
+              jobmatch recommend --data-dir data --seeker S00001     (the catalog's seeker and DATA/index,
+                                                                    brought up to date first)
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, trec }
 
-    @Option(help: "Index directory from `jobmatch index`.") var index: String
+    @Option(help: "Index directory from `jobmatch index`.") var index: String?
+    @Option(help: "Data directory instead of --index: DATA/index, caught up with the catalog (incrementally) or rebuilt from it when missing or refused; seekers from the catalog unless --seekers.") var dataDir: String?
     @Option(help: "Seekers, JSON Lines.") var seekers: String?
-    @Option(help: "The seeker id to rank for (from --seekers).") var seeker: String?
+    @Option(help: "The seeker id to rank for (from --seekers, or the catalog with --data-dir).") var seeker: String?
     @Option(help: "An unsaved seeker profile as one JSON object (instead of --seekers/--seeker).") var profile: String?
     @Flag(help: "Rank for every seeker of --seekers.") var all = false
     @Option(help: "How many postings to list.") var top = 10
@@ -154,13 +163,31 @@ struct RecommendCommand: ParsableCommand {
         guard top >= 1 && top <= 10_000 else { throw ValidationError("--top must be within 1...10000") }
         let modes = [seeker != nil, profile != nil, all].filter { $0 }.count
         guard modes == 1 else { throw ValidationError("give exactly one of --seeker ID, --profile JSON or --all") }
-        if (seeker != nil || all) && seekers == nil { throw ValidationError("--seeker and --all need --seekers FILE") }
+        guard (index == nil) != (dataDir == nil) else { throw ValidationError("give exactly one of --index DIR and --data-dir DIR") }
+        if (seeker != nil || all) && seekers == nil && dataDir == nil { throw ValidationError("--seeker and --all need --seekers FILE (or --data-dir)") }
     }
 
     func run() throws {
         let day = try Steps.asOf(asOf)
         let model = try Steps.model(modelOptions)
-        let engine = try Steps.engine(index: index, model: model)
+        let engine: MatchEngine
+        var catalogSeekers: [Seeker]?
+        if let index { engine = try Steps.engine(index: index, model: model) } else {
+            let catalog = try DataDirOptions(dataDir: dataDir).open()
+            do {
+                let opened = try IndexMaintenance.engine(catalog, model: model)
+                for n in opened.notes { Console.err("note: \(n)") }
+                engine = opened.engine
+                if seekers == nil {
+                    let report = try catalog.seekers()
+                    try Steps.check(report, allowInvalid: allowInvalid)
+                    catalogSeekers = report.records
+                }
+            } catch let e as ExitCode { throw e } catch {
+                Console.err("error: \(error)")
+                throw ExitCode(2)
+            }
+        }
         var targets: [Seeker]
         if let profile {
             switch JSONLines.parseSeeker(json: Array(profile.utf8), source: "--profile") {
@@ -170,10 +197,10 @@ struct RecommendCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         } else {
-            targets = try Steps.seekers(seekers!, allowInvalid: allowInvalid)
+            targets = try catalogSeekers ?? Steps.seekers(seekers!, allowInvalid: allowInvalid)
             if let seeker {
                 guard let s = targets.first(where: { $0.id == seeker }) else {
-                    Console.err("error: no seeker with id '\(seeker)' in \(seekers!)")
+                    Console.err("error: no seeker with id '\(seeker)' in \(seekers ?? "the catalog")")
                     throw ExitCode(2)
                 }
                 targets = [s]
@@ -420,7 +447,8 @@ struct StatsCommand: ParsableCommand {
         }
         let open = engine.postings.filter(\.isOpen).count
         var fileBytes = 0
-        for f in ["index.bin", "postings.jsonl", "index.json"] {
+        let meta = try? IndexDirectory.meta(index)
+        for f in [meta?.segment, meta?.delta, "index.json"].compactMap({ $0 }) {
             fileBytes += ((try? FileManager.default.attributesOfItem(atPath: index + "/" + f))?[.size] as? Int) ?? 0
         }
         let s = Stats(postings: engine.postings.count, open: open, closed: engine.postings.count - open,

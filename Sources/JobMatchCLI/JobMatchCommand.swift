@@ -30,7 +30,7 @@ package struct JobMatchCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self, SampleCommand.self, IndexCommand.self, RecommendCommand.self, BatchCommand.self, WhyNotCommand.self, CandidatesCommand.self,
             SearchCommand.self, StatsCommand.self, EvalCommand.self, HygieneCommand.self, CalibrateCommand.self, TuneCommand.self,
-            IngestCommand.self, ClosePostingsCommand.self, ReopenPostingsCommand.self, DeleteCommand.self, VerifyCommand.self, SnapshotCommand.self, RestoreCommand.self, TrainCommand.self, DoctorCommand.self, ExportTermsCommand.self,
+            IngestCommand.self, ClosePostingsCommand.self, ReopenPostingsCommand.self, DeleteCommand.self, VerifyCommand.self, CompactCommand.self, SnapshotCommand.self, RestoreCommand.self, TrainCommand.self, DoctorCommand.self, ExportTermsCommand.self,
         ]
     )
 }

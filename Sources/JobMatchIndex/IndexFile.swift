@@ -1,4 +1,4 @@
-import JobMatchKernels
+package import JobMatchKernels
 
 /// Errors reading an index file; each names the file, the section when one is at fault, and
 /// what is wrong.
@@ -16,10 +16,10 @@ package struct IndexFileError: Error, Sendable, Equatable, CustomStringConvertib
     package var description: String { section.map { "\(file): section '\($0)': \(reason)" } ?? "\(file): \(reason)" }
 }
 
-/// The binary form of an ``InvertedIndex`` (`index.bin`), format 3 (docs/index-format.md):
+/// The binary form of an ``InvertedIndex`` (`index.bin`), format 4 (docs/index-format.md):
 ///
 /// ```
-/// header   "JMIX" · UInt32 format version (3) · UInt32 section count · UInt32 0
+/// header   "JMIX" · UInt32 format version (4) · UInt32 section count · UInt32 0
 /// table    per section: UInt32 id · UInt32 CRC-32C of its payload · UInt64 offset · UInt64 length
 /// payloads contiguous, in table order (no padding: every byte is covered by a checksum)
 /// footer   "JMXF" · UInt32 CRC-32C of header + table · UInt64 total file length
@@ -29,12 +29,13 @@ package struct IndexFileError: Error, Sendable, Equatable, CustomStringConvertib
 package enum IndexFile {
     package static let magic: [UInt8] = Array("JMIX".utf8)
     package static let footerMagic: [UInt8] = Array("JMXF".utf8)
-    package static let formatVersion: UInt32 = 3
+    package static let formatVersion: UInt32 = 4
     static let headerSize = 16, entrySize = 24, footerSize = 16
 
     /// The sections, in file order.
     package enum Section: UInt32, CaseIterable, Sendable {
-        case parameters = 1, counts, vocabulary, documentFrequency, fieldDocumentFrequency, fieldLengths, offsets, documents, impacts, signatures
+        case parameters = 1, counts, vocabulary, documentFrequency, fieldDocumentFrequency, fieldLengths, offsets, documents, impacts, signatures,
+            termFrequencies, records
 
         package var name: String {
             switch self {
@@ -48,11 +49,15 @@ package enum IndexFile {
             case .documents: "documents"
             case .impacts: "impacts"
             case .signatures: "signatures"
+            case .termFrequencies: "termFrequencies"
+            case .records: "records"
             }
         }
     }
 
-    package static func encode(_ index: InvertedIndex) -> [UInt8] {
+    /// The file's bytes; `records` is an opaque payload stored (and checksummed) with the index
+    /// (the ranking layer keeps the postings there).
+    package static func encode(_ index: InvertedIndex, records: [UInt8] = []) -> [UInt8] {
         var payloads: [(Section, [UInt8])] = []
         func add(_ s: Section, _ body: (inout ByteWriter) -> Void) {
             var w = ByteWriter()
@@ -72,6 +77,8 @@ package enum IndexFile {
         add(.documents) { $0.u32s(index.docs) }
         add(.impacts) { $0.f32s(index.impacts) }
         add(.signatures) { $0.u32s(index.signatures) }
+        add(.termFrequencies) { $0.u64(UInt64(index.termFrequencies.count)); $0.bytes(index.termFrequencies) }
+        add(.records) { $0.u64(UInt64(records.count)); $0.bytes(records) }
         var w = ByteWriter()
         w.bytes(magic)
         w.u32(formatVersion)
@@ -99,92 +106,161 @@ package enum IndexFile {
         bytes.suffix(footerSize).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
+    /// The index in `bytes` (tests and fuzzing; files are read with ``decode(_:)``).
     package static func decode(_ bytes: [UInt8], file: String) throws(IndexFileError) -> InvertedIndex {
+        try decode(MappedBytes(bytes: bytes, name: file)).index
+    }
+
+    /// Reads an index file: checks the header, footer, table and every section's CRC-32C, then
+    /// block-copies the arrays out of the (mapped) bytes and checks their consistency.
+    package static func decode(_ bytes: MappedBytes) throws(IndexFileError) -> (index: InvertedIndex, records: [UInt8]) {
+        let layout = try verify(bytes)
+        return (try index(bytes, layout), bytes.bytes(try payload(bytes, layout, .records)))
+    }
+
+    /// Where each section's payload lies in a file whose checksums all matched.
+    package struct Layout: Sendable {
+        var ranges: [Section: Range<Int>]
+    }
+
+    /// The opaque `records` payload's byte range.
+    package static func records(_ bytes: MappedBytes, _ layout: Layout) throws(IndexFileError) -> Range<Int> {
+        try payload(bytes, layout, .records)
+    }
+
+    /// A section's values: UInt64 count, then `count` values of `width` bytes filling the rest.
+    static func payload(_ bytes: MappedBytes, _ layout: Layout, _ s: Section, width: Int = 1) throws(IndexFileError) -> Range<Int> {
+        let r = layout.ranges[s]!
+        guard r.count >= 8 else { throw IndexFileError(file: bytes.path, section: s.name, reason: "truncated") }
+        let n = bytes.uint64(at: r.lowerBound)
+        guard n <= UInt64(r.count - 8) / UInt64(width), Int(n) * width == r.count - 8 else {
+            throw IndexFileError(file: bytes.path, section: s.name, reason: "length does not match its count")
+        }
+        return (r.lowerBound + 8)..<r.upperBound
+    }
+
+    /// Checks magic, version, length, the table and every section's CRC-32C.
+    package static func verify(_ bytes: MappedBytes) throws(IndexFileError) -> Layout {
+        let file = bytes.path
         func fail(_ r: String, _ section: Section? = nil) -> IndexFileError { IndexFileError(file: file, section: section?.name, reason: r) }
-        guard bytes.count >= 8 else { throw fail("too short to be an index file (\(bytes.count) bytes)") }
-        guard Array(bytes[0..<4]) == magic else { throw fail("not a JobMatch index file (bad magic)") }
-        var head = ByteReader(bytes: Array(bytes.prefix(headerSize)), position: 4)
-        let version = (try? head.u32()) ?? 0
+        let size = bytes.count
+        guard size >= 8 else { throw fail("too short to be an index file (\(size) bytes)") }
+        guard bytes.bytes(0..<4) == magic else { throw fail("not a JobMatch index file (bad magic)") }
+        let version = bytes.uint32(at: 4)
         guard version == formatVersion else {
             throw fail("format version \(version), this build reads version \(formatVersion); rebuild the index")
         }
-        guard bytes.count >= headerSize + footerSize else { throw fail("truncated: \(bytes.count) bytes") }
-        var foot = ByteReader(bytes: Array(bytes.suffix(footerSize)), position: 0)
-        guard let fm = try? foot.take(4), Array(fm) == footerMagic, let tableCRC = try? foot.u32(), let total = try? foot.u64() else {
+        guard size >= headerSize + footerSize else { throw fail("truncated: \(size) bytes") }
+        guard bytes.bytes((size - footerSize)..<(size - footerSize + 4)) == footerMagic else {
             throw fail("footer missing or damaged (truncated file?)")
         }
-        guard total == UInt64(bytes.count) else { throw fail("length \(bytes.count) bytes, the footer says \(total): truncated or extended") }
-        let sectionCount = Int((try? head.u32()) ?? 0)
-        let tableEnd = headerSize + entrySize * sectionCount
-        guard sectionCount == Section.allCases.count, tableEnd <= bytes.count - footerSize else {
+        let tableCRC = bytes.uint32(at: size - footerSize + 4)
+        let total = bytes.uint64(at: size - 8)
+        guard total == UInt64(size) else { throw fail("length \(size) bytes, the footer says \(total): truncated or extended") }
+        let sectionCount = Int(bytes.uint32(at: 8))
+        guard sectionCount == Section.allCases.count, headerSize + entrySize * sectionCount <= size - footerSize else {
             throw fail("section table damaged (\(sectionCount) sections)")
         }
-        guard CRC32C.checksum(bytes[0..<tableEnd]) == tableCRC else { throw fail("section table damaged (CRC-32C mismatch)") }
-        var table = ByteReader(bytes: Array(bytes[headerSize..<tableEnd]), position: 0)
-        var payload: [Section: ByteReader] = [:]
+        let tableEnd = headerSize + entrySize * sectionCount
+        guard bytes.crc32c(0..<tableEnd) == tableCRC else { throw fail("section table damaged (CRC-32C mismatch)") }
+        var ranges: [Section: Range<Int>] = [:]
         var expectedOffset = UInt64(tableEnd)
-        for section in Section.allCases {
-            guard let id = try? table.u32(), let crc = try? table.u32(), let offset = try? table.u64(), let length = try? table.u64() else {
-                throw fail("section table damaged")
-            }
+        for (i, section) in Section.allCases.enumerated() {
+            let entry = headerSize + entrySize * i
+            let id = bytes.uint32(at: entry), crc = bytes.uint32(at: entry + 4)
+            let offset = bytes.uint64(at: entry + 8), length = bytes.uint64(at: entry + 16)
             guard id == section.rawValue else { throw fail("unexpected section id \(id) where '\(section.name)' belongs", section) }
-            guard offset == expectedOffset, length <= UInt64(bytes.count - footerSize) - offset else { throw fail("offset or length outside the file", section) }
+            guard offset == expectedOffset, length <= UInt64(size - footerSize) - offset else { throw fail("offset or length outside the file", section) }
             let range = Int(offset)..<Int(offset + length)
-            guard CRC32C.checksum(bytes[range]) == crc else { throw fail("CRC-32C mismatch: the section is damaged; rebuild the index", section) }
-            payload[section] = ByteReader(bytes: Array(bytes[range]), position: 0)
+            guard bytes.crc32c(range) == crc else { throw fail("CRC-32C mismatch: the section is damaged; rebuild the index", section) }
+            ranges[section] = range
             expectedOffset = offset + length
         }
-        guard expectedOffset == UInt64(bytes.count - footerSize) else { throw fail("bytes between the last section and the footer") }
-        var current = Section.parameters
+        guard expectedOffset == UInt64(size - footerSize) else { throw fail("bytes between the last section and the footer") }
+        return Layout(ranges: ranges)
+    }
+
+    /// The inverted index of a verified file: arrays block-copied, then checked for consistency.
+    package static func index(_ bytes: MappedBytes, _ layout: Layout) throws(IndexFileError) -> InvertedIndex {
+        let file = bytes.path
+        let size = bytes.count
+        let ranges = layout.ranges
+        func fail(_ r: String, _ section: Section? = nil) -> IndexFileError { IndexFileError(file: file, section: section?.name, reason: r) }
+        func values(_ s: Section, width: Int) throws(IndexFileError) -> Range<Int> { try payload(bytes, layout, s, width: width) }
+        func u32s(_ s: Section) throws(IndexFileError) -> [UInt32] { bytes.uint32s(try values(s, width: 4)) }
+
+        let parameterBytes = ranges[.parameters]!
+        guard parameterBytes.count >= 24 else { throw fail("truncated", .parameters) }
+        let k1 = Double(bitPattern: bytes.uint64(at: parameterBytes.lowerBound))
+        let b = Double(bitPattern: bytes.uint64(at: parameterBytes.lowerBound + 8))
+        let weightsCount = bytes.uint64(at: parameterBytes.lowerBound + 16)
+        guard weightsCount == UInt64(InvertedIndex.fieldCount), parameterBytes.count == 24 + 8 * InvertedIndex.fieldCount else {
+            throw fail("inconsistent section lengths", .parameters)
+        }
+        let weights = bytes.doubles((parameterBytes.lowerBound + 24)..<parameterBytes.upperBound)
+        let countBytes = ranges[.counts]!
+        guard countBytes.count == 16 + 8 * InvertedIndex.fieldCount,
+            bytes.uint64(at: countBytes.lowerBound + 8) == UInt64(InvertedIndex.fieldCount)
+        else { throw fail("inconsistent section lengths", .counts) }
+        guard let n = Int(exactly: bytes.uint64(at: countBytes.lowerBound)), n <= size else { throw fail("implausible document count", .counts) }
+        let avg = bytes.doubles((countBytes.lowerBound + 16)..<countBytes.upperBound)
+
+        let vocabularyBytes = ranges[.vocabulary]!
+        guard vocabularyBytes.count >= 8 else { throw fail("truncated", .vocabulary) }
+        var reader = ByteReader(bytes: bytes.bytes(vocabularyBytes), position: 0)
+        var terms: [String] = []
         do {
-            current = .parameters
-            var p = payload[.parameters]!
-            let k1 = try p.f64(), b = try p.f64(), weights = try p.f64s()
-            current = .counts
-            p = payload[.counts]!
-            guard let n = Int(exactly: try p.u64()), n <= bytes.count else { throw fail("implausible document count", .counts) }
-            let avg = try p.f64s()
-            current = .vocabulary
-            p = payload[.vocabulary]!
-            guard let termCount = Int(exactly: try p.u64()), termCount <= bytes.count else { throw fail("implausible vocabulary size", .vocabulary) }
-            var terms: [String] = []
+            guard let termCount = Int(exactly: try reader.u64()), termCount <= vocabularyBytes.count / 4 else {
+                throw fail("implausible vocabulary size", .vocabulary)
+            }
             terms.reserveCapacity(termCount)
             for _ in 0..<termCount {
-                let len = Int(try p.u32())
-                terms.append(String(decoding: try p.take(len), as: UTF8.self))
+                let len = Int(try reader.u32())
+                let utf8 = try reader.take(len)
+                guard let term = String(validating: utf8, as: UTF8.self) else { throw fail("a term is not valid UTF-8", .vocabulary) }
+                terms.append(term)
             }
-            current = .documentFrequency
-            let df = try payload[.documentFrequency]!.u32sConsumingAll()
-            current = .fieldDocumentFrequency
-            let fdf = try payload[.fieldDocumentFrequency]!.u32sConsumingAll()
-            current = .fieldLengths
-            let lengths = try payload[.fieldLengths]!.u32sConsumingAll()
-            current = .offsets
-            let offsets = try payload[.offsets]!.u32sConsumingAll()
-            current = .documents
-            let docs = try payload[.documents]!.u32sConsumingAll()
-            current = .impacts
-            var s_impacts = payload[.impacts]!
-            let impacts = try s_impacts.f32s()
-            current = .signatures
-            let signatures = try payload[.signatures]!.u32sConsumingAll()
-            guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("posting-list offsets are not increasing", .offsets) }
-            let fc = InvertedIndex.fieldCount
-            guard weights.count == fc, avg.count == fc, df.count == termCount, fdf.count == termCount * fc,
-                lengths.count == n * fc, offsets.count == termCount + 1, docs.count == impacts.count,
-                Int(offsets.last ?? 0) == docs.count, docs.allSatisfy({ Int($0) < n }),
-                signatures.count == n * InvertedIndex.signatureLength
-            else { throw fail("inconsistent section lengths") }
-            return InvertedIndex(
-                parameters: BM25Parameters(k1: k1, b: b, fieldWeights: weights),
-                vocabulary: Vocabulary(terms: terms), documentCount: n,
-                documentFrequency: df, fieldDocumentFrequency: fdf, fieldLengths: lengths,
-                averageFieldLengths: avg, offsets: offsets, docs: docs, impacts: impacts, signatures: signatures)
+            guard reader.position == reader.bytes.count else { throw fail("bytes after the last term", .vocabulary) }
         } catch let e as IndexFileError {
             throw e
         } catch {
-            throw fail("truncated", current)
+            throw fail("truncated", .vocabulary)
         }
+        guard zip(terms, terms.dropFirst()).allSatisfy({ $0 < $1 }) else { throw fail("terms are not in sorted order", .vocabulary) }
+        let termCount = terms.count
+        let df = try u32s(.documentFrequency)
+        let fdf = try u32s(.fieldDocumentFrequency)
+        let lengths = try u32s(.fieldLengths)
+        let offsets = try u32s(.offsets)
+        let docs = try u32s(.documents)
+        let impacts = bytes.floats(try values(.impacts, width: 4))
+        let signatures = try u32s(.signatures)
+        let tfs = bytes.bytes(try values(.termFrequencies, width: 1))
+        let fc = InvertedIndex.fieldCount
+        guard df.count == termCount else { throw fail("\(df.count) values for \(termCount) terms", .documentFrequency) }
+        guard fdf.count == termCount * fc else { throw fail("\(fdf.count) values for \(termCount) terms", .fieldDocumentFrequency) }
+        guard lengths.count == n * fc else { throw fail("\(lengths.count) values for \(n) documents", .fieldLengths) }
+        guard offsets.count == termCount + 1, offsets.first == 0, Int(offsets.last ?? 0) == docs.count else {
+            throw fail("\(offsets.count) offsets for \(termCount) terms and \(docs.count) entries", .offsets)
+        }
+        guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("posting-list offsets are not increasing", .offsets) }
+        for t in 0..<termCount {
+            var previous = -1
+            for i in Int(offsets[t])..<Int(offsets[t + 1]) {
+                let d = Int(docs[i])
+                guard d > previous, d < n else { throw fail("document numbers out of range or not ascending in the list of term \(t)", .documents) }
+                previous = d
+            }
+        }
+        guard impacts.count == docs.count else { throw fail("\(impacts.count) impacts for \(docs.count) entries", .impacts) }
+        guard signatures.count == n * InvertedIndex.signatureLength else { throw fail("\(signatures.count) values for \(n) documents", .signatures) }
+        guard tfs.count >= docs.count * fc else { throw fail("\(tfs.count) bytes for \(docs.count) entries", .termFrequencies) }
+        return InvertedIndex(
+            parameters: BM25Parameters(k1: k1, b: b, fieldWeights: weights),
+            vocabulary: Vocabulary(terms: terms), documentCount: n,
+            documentFrequency: df, fieldDocumentFrequency: fdf, fieldLengths: lengths,
+            averageFieldLengths: avg, offsets: offsets, docs: docs, impacts: impacts, signatures: signatures,
+            termFrequencies: tfs)
     }
 }
 

@@ -43,81 +43,289 @@ package struct IndexBuilder: Sendable {
         return UInt32(documentCount - 1)
     }
 
+    /// The index of the documents added. Term ids follow the terms' sorted order (not the
+    /// order they were met), so the same set of documents always gives the same index, however
+    /// it was assembled (``InvertedIndex/merged(_:_:order:)`` relies on it).
     package func build(parameters: BM25Parameters) -> InvertedIndex {
         let fieldCount = IndexField.allCases.count
         precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
         let n = documentCount
         let t = vocabulary.count
-        var dfField = [UInt32](repeating: 0, count: t * fieldCount)
+        // canonical term ids: the rank of the term in sorted order
+        let sortedOld = (0..<t).sorted { vocabulary.terms[$0] < vocabulary.terms[$1] }
+        var newID = [UInt32](repeating: 0, count: t)
+        for (rank, old) in sortedOld.enumerated() { newID[old] = UInt32(rank) }
+        // per term: documents containing it (any field)
         var dfDoc = [UInt32](repeating: 0, count: t)
         var lastDoc = [Int32](repeating: -1, count: t)
-        var totalLength = [Double](repeating: 0, count: fieldCount)
         for d in 0..<n {
-            for f in 0..<fieldCount { totalLength[f] += Double(lengths[d * fieldCount + f]) }
             for e in docStart[d]..<docStart[d + 1] {
-                let term = Int(entryTerm[e])
-                dfField[term * fieldCount + Int(entryField[e])] += 1
+                let term = Int(newID[Int(entryTerm[e])])
                 if lastDoc[term] != Int32(d) {
                     lastDoc[term] = Int32(d)
                     dfDoc[term] += 1
                 }
             }
         }
-        let avg = totalLength.map { n > 0 ? $0 / Double(n) : 0 }
         var offsets = [UInt32](repeating: 0, count: t + 1)
         for i in 0..<t { offsets[i + 1] = offsets[i] + dfDoc[i] }
         var cursor = Array(offsets.dropLast())
-        var docs = [UInt32](repeating: 0, count: Int(offsets[t]))
-        var impacts = [Float](repeating: 0, count: Int(offsets[t]))
-        var idf = [Double](repeating: 0, count: t * fieldCount)
-        for term in 0..<t {
-            for f in 0..<fieldCount {
-                idf[term * fieldCount + f] = BM25Parameters.idf(documentCount: n, documentFrequency: Int(dfField[term * fieldCount + f]))
-            }
-        }
-        var partial: [UInt32: Double] = [:]
-        var order: [UInt32] = []
+        var lists = PostingLists(vocabulary: Vocabulary(terms: sortedOld.map { vocabulary.terms[$0] }), documentCount: n, fieldLengths: lengths, offsets: offsets)
+        lists.docs = [UInt32](repeating: 0, count: Int(offsets[t]))
+        lists.tfs = [UInt32](repeating: 0, count: Int(offsets[t]))
+        lastDoc = [Int32](repeating: -1, count: t)
+        var slotOf = [Int](repeating: 0, count: t)
         for d in 0..<n {
-            partial.removeAll(keepingCapacity: true)
-            order.removeAll(keepingCapacity: true)
             for e in docStart[d]..<docStart[d + 1] {
-                let term = entryTerm[e]
-                let f = Int(entryField[e])
-                let s = parameters.fieldWeights[f] * idf[Int(term) * fieldCount + f]
-                    * parameters.tfPart(tf: Int(entryTF[e]), length: Int(lengths[d * fieldCount + f]), averageLength: avg[f])
-                if let p = partial[term] {
-                    partial[term] = p + s
-                } else {
-                    partial[term] = s
-                    order.append(term)
+                let term = Int(newID[Int(entryTerm[e])])
+                if lastDoc[term] != Int32(d) {
+                    lastDoc[term] = Int32(d)
+                    slotOf[term] = Int(cursor[term])
+                    cursor[term] += 1
+                    lists.docs[slotOf[term]] = UInt32(d)
                 }
-            }
-            for term in order {
-                let slot = Int(cursor[Int(term)])
-                docs[slot] = UInt32(d)
-                impacts[slot] = Float(partial[term]!)
-                cursor[Int(term)] += 1
+                lists.setTF(slot: slotOf[term], field: Int(entryField[e]), entryTF[e])
             }
         }
         // MinHash signatures of each document's title + description terms (near-duplicate checks),
-        // hashed from the terms' text so that they do not depend on the order terms were met.
+        // hashed from the terms' text so that they do not depend on term ids.
         let k = InvertedIndex.signatureLength
         let termHash = vocabulary.terms.map(InvertedIndex.textHash)
-        var signatures = [UInt32](repeating: .max, count: n * k)
+        lists.signatures = [UInt32](repeating: .max, count: n * k)
         for d in 0..<n {
             for e in docStart[d]..<docStart[d + 1] where entryField[e] != UInt8(IndexField.skills.rawValue) {
-                let t = termHash[Int(entryTerm[e])]
+                let h0 = termHash[Int(entryTerm[e])]
                 for j in 0..<k {
-                    let h = UInt32(truncatingIfNeeded: InvertedIndex.mix(t &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
-                    if h < signatures[d * k + j] { signatures[d * k + j] = h }
+                    let h = UInt32(truncatingIfNeeded: InvertedIndex.mix(h0 &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
+                    if h < lists.signatures[d * k + j] { lists.signatures[d * k + j] = h }
                 }
+            }
+        }
+        return lists.finish(parameters: parameters)
+    }
+}
+
+/// Posting lists with per-field term frequencies, before BM25 statistics and impacts: what both
+/// a fresh build and a merge of segments produce, so that both end in the same ``finish``.
+struct PostingLists {
+    var vocabulary: Vocabulary
+    var documentCount: Int
+    var fieldLengths: [UInt32]
+    var offsets: [UInt32]
+    var docs: [UInt32] = []
+    /// Per entry, the three fields' term frequencies packed 10 bits each; a field whose value is
+    /// 1023 or more holds 1023 and the true counts are in `largeTF`.
+    var tfs: [UInt32] = []
+    var largeTF: [Int: [UInt32]] = [:]
+    var signatures: [UInt32] = []
+
+    static let tfMask: UInt32 = 1023
+
+    init(vocabulary: Vocabulary, documentCount: Int, fieldLengths: [UInt32], offsets: [UInt32]) {
+        self.vocabulary = vocabulary
+        self.documentCount = documentCount
+        self.fieldLengths = fieldLengths
+        self.offsets = offsets
+    }
+
+    mutating func setTF(slot: Int, field: Int, _ tf: UInt32) {
+        let shift = UInt32(10 * field)
+        if tf >= Self.tfMask || largeTF[slot] != nil {
+            var all = largeTF[slot] ?? (0..<3).map { (tfs[slot] >> UInt32(10 * $0)) & Self.tfMask }
+            all[field] = tf
+            largeTF[slot] = all
+            tfs[slot] = (tfs[slot] & ~(Self.tfMask << shift)) | (min(tf, Self.tfMask) << shift)
+        } else {
+            tfs[slot] = (tfs[slot] & ~(Self.tfMask << shift)) | (tf << shift)
+        }
+    }
+
+    mutating func appendEntry(doc: UInt32, tf: (UInt32, UInt32, UInt32)) {
+        let slot = docs.count
+        docs.append(doc)
+        tfs.append(0)
+        setTF(slot: slot, field: 0, tf.0)
+        setTF(slot: slot, field: 1, tf.1)
+        setTF(slot: slot, field: 2, tf.2)
+    }
+
+    func tf(slot: Int, field: Int) -> UInt32 {
+        let packed = (tfs[slot] >> UInt32(10 * field)) & Self.tfMask
+        return packed == Self.tfMask ? largeTF[slot]![field] : packed
+    }
+
+    /// BM25 statistics of exactly these documents, impacts, and the term-frequency stream.
+    func finish(parameters: BM25Parameters) -> InvertedIndex {
+        let fieldCount = InvertedIndex.fieldCount
+        let n = documentCount
+        let t = vocabulary.count
+        var totalLength = [Double](repeating: 0, count: fieldCount)
+        for d in 0..<n {
+            for f in 0..<fieldCount { totalLength[f] += Double(fieldLengths[d * fieldCount + f]) }
+        }
+        let avg = totalLength.map { n > 0 ? $0 / Double(n) : 0 }
+        var dfDoc = [UInt32](repeating: 0, count: t)
+        var dfField = [UInt32](repeating: 0, count: t * fieldCount)
+        var impacts = [Float](repeating: 0, count: docs.count)
+        var stream: [UInt8] = []
+        stream.reserveCapacity(docs.count * fieldCount)
+        var idf = [Double](repeating: 0, count: fieldCount)
+        for term in 0..<t {
+            let lo = Int(offsets[term]), hi = Int(offsets[term + 1])
+            dfDoc[term] = UInt32(hi - lo)
+            for slot in lo..<hi {
+                for f in 0..<fieldCount where tf(slot: slot, field: f) > 0 { dfField[term * fieldCount + f] += 1 }
+            }
+            for f in 0..<fieldCount {
+                idf[f] = BM25Parameters.idf(documentCount: n, documentFrequency: Int(dfField[term * fieldCount + f]))
+            }
+            for slot in lo..<hi {
+                let d = Int(docs[slot])
+                var sum = 0.0
+                var first = true
+                for f in 0..<fieldCount {
+                    let tf = tf(slot: slot, field: f)
+                    TermFrequencyStream.append(tf, to: &stream)
+                    guard tf > 0 else { continue }
+                    let s = parameters.fieldWeights[f] * idf[f]
+                        * parameters.tfPart(tf: Int(tf), length: Int(fieldLengths[d * fieldCount + f]), averageLength: avg[f])
+                    sum = first ? s : sum + s
+                    first = false
+                }
+                impacts[slot] = Float(sum)
             }
         }
         return InvertedIndex(
             parameters: parameters, vocabulary: vocabulary, documentCount: n,
             documentFrequency: dfDoc, fieldDocumentFrequency: dfField,
-            fieldLengths: lengths, averageFieldLengths: avg,
-            offsets: offsets, docs: docs, impacts: impacts, signatures: signatures)
+            fieldLengths: fieldLengths, averageFieldLengths: avg,
+            offsets: offsets, docs: docs, impacts: impacts, signatures: signatures, termFrequencies: stream)
+    }
+}
+
+/// The `termFrequencies` section: per posting-list entry (in the order of `docs`), the term's
+/// frequency in each field as an unsigned LEB128 varint.
+enum TermFrequencyStream {
+    static func append(_ value: UInt32, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// The next value at `position` (advanced), nil when the stream ends or is malformed.
+    static func next(_ bytes: [UInt8], _ position: inout Int) -> UInt32? {
+        var v: UInt32 = 0
+        var shift: UInt32 = 0
+        while position < bytes.count, shift < 35 {
+            let b = bytes[position]
+            position += 1
+            guard shift < 28 || b < 0x10 else { return nil }
+            v |= UInt32(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+        return nil
+    }
+}
+
+extension InvertedIndex {
+    package struct MergeError: Error, CustomStringConvertible, Sendable {
+        package var description: String
+    }
+
+    /// One index over the documents of two segments: `order[i]` names the segment (0 = `a`,
+    /// 1 = `b`) and document that becomes document `i`; documents not named are dropped (deleted
+    /// or superseded). Statistics (document count, document frequencies, average lengths) are
+    /// recomputed over exactly the documents kept, and terms no document keeps are dropped, so
+    /// the result equals ``IndexBuilder/build(parameters:)`` over the same documents in the same
+    /// order. Both segments must be built with the same field weights; `parameters` apply.
+    /// Within each segment `order` must keep the documents' relative order.
+    package static func merged(_ a: InvertedIndex, _ b: InvertedIndex, order: [(segment: Int, doc: UInt32)], parameters: BM25Parameters) throws(MergeError) -> InvertedIndex {
+        let fc = fieldCount
+        let k = signatureLength
+        var newA = [Int32](repeating: -1, count: a.documentCount)
+        var newB = [Int32](repeating: -1, count: b.documentCount)
+        var lengths: [UInt32] = []
+        lengths.reserveCapacity(order.count * fc)
+        var signatures: [UInt32] = []
+        signatures.reserveCapacity(order.count * k)
+        var lastA = -1, lastB = -1
+        for (i, o) in order.enumerated() {
+            let d = Int(o.doc)
+            let source = o.segment == 0 ? a : b
+            guard d < source.documentCount else { throw MergeError(description: "merge: document \(d) is not in segment \(o.segment)") }
+            if o.segment == 0 {
+                guard d > lastA else { throw MergeError(description: "merge: segment 0's documents out of order at \(d)") }
+                lastA = d
+                newA[d] = Int32(i)
+            } else {
+                guard d > lastB else { throw MergeError(description: "merge: segment 1's documents out of order at \(d)") }
+                lastB = d
+                newB[d] = Int32(i)
+            }
+            lengths += source.fieldLengths[(d * fc)..<(d * fc + fc)]
+            signatures += source.signatures[(d * k)..<(d * k + k)]
+        }
+        // Walk both vocabularies (sorted) together; each segment's entries are read in file
+        // order, so its term-frequency stream is decoded sequentially.
+        var posA = 0, posB = 0
+        var terms: [String] = []
+        var offsets: [UInt32] = [0]
+        var lists = PostingLists(vocabulary: Vocabulary(), documentCount: order.count, fieldLengths: lengths, offsets: [])
+        lists.signatures = signatures
+        var merged: [(doc: UInt32, tf: (UInt32, UInt32, UInt32))] = []
+        func read(_ x: InvertedIndex, _ term: Int, _ map: [Int32], _ pos: inout Int, into out: inout [(doc: UInt32, tf: (UInt32, UInt32, UInt32))]) throws(MergeError) {
+            for slot in Int(x.offsets[term])..<Int(x.offsets[term + 1]) {
+                guard let t0 = TermFrequencyStream.next(x.termFrequencies, &pos), let t1 = TermFrequencyStream.next(x.termFrequencies, &pos),
+                    let t2 = TermFrequencyStream.next(x.termFrequencies, &pos)
+                else { throw MergeError(description: "merge: term-frequency stream ends early") }
+                let nd = map[Int(x.docs[slot])]
+                if nd >= 0 { out.append((UInt32(nd), (t0, t1, t2))) }
+            }
+        }
+        var i = 0, j = 0
+        let ta = a.vocabulary.terms, tb = b.vocabulary.terms
+        var fromA: [(doc: UInt32, tf: (UInt32, UInt32, UInt32))] = [], fromB: [(doc: UInt32, tf: (UInt32, UInt32, UInt32))] = []
+        while i < ta.count || j < tb.count {
+            let term: String
+            fromA.removeAll(keepingCapacity: true)
+            fromB.removeAll(keepingCapacity: true)
+            if j >= tb.count || (i < ta.count && ta[i] < tb[j]) {
+                term = ta[i]
+                try read(a, i, newA, &posA, into: &fromA)
+                i += 1
+            } else if i >= ta.count || tb[j] < ta[i] {
+                term = tb[j]
+                try read(b, j, newB, &posB, into: &fromB)
+                j += 1
+            } else {
+                term = ta[i]
+                try read(a, i, newA, &posA, into: &fromA)
+                try read(b, j, newB, &posB, into: &fromB)
+                i += 1
+                j += 1
+            }
+            // both lists ascend in the new numbering: merge them
+            merged.removeAll(keepingCapacity: true)
+            var x = 0, y = 0
+            while x < fromA.count || y < fromB.count {
+                if y >= fromB.count || (x < fromA.count && fromA[x].doc < fromB[y].doc) {
+                    merged.append(fromA[x]); x += 1
+                } else {
+                    merged.append(fromB[y]); y += 1
+                }
+            }
+            guard !merged.isEmpty else { continue }
+            terms.append(term)
+            for e in merged { lists.appendEntry(doc: e.doc, tf: e.tf) }
+            offsets.append(UInt32(lists.docs.count))
+        }
+        lists.vocabulary = Vocabulary(terms: terms)
+        lists.offsets = offsets
+        return lists.finish(parameters: parameters)
     }
 }
 
@@ -141,6 +349,9 @@ package struct InvertedIndex: Sendable, Equatable {
     /// `signatureLength` MinHash values per document over its title + description terms:
     /// the share of equal values estimates the Jaccard similarity of two documents' term sets.
     package let signatures: [UInt32]
+    /// Per entry, the term's frequency in each field (``TermFrequencyStream``): what a merge
+    /// needs to recompute impacts when the statistics change.
+    package let termFrequencies: [UInt8]
 
     package static let fieldCount = IndexField.allCases.count
     package static let signatureLength = 64
@@ -207,7 +418,7 @@ package struct InvertedIndex: Sendable, Equatable {
     /// Bytes held by the index arrays (for `stats`).
     package var byteCount: Int {
         offsets.count * 4 + docs.count * 4 + impacts.count * 4 + documentFrequency.count * 4 + signatures.count * 4
-            + fieldDocumentFrequency.count * 4 + fieldLengths.count * 4
+            + fieldDocumentFrequency.count * 4 + fieldLengths.count * 4 + termFrequencies.count
             + vocabulary.terms.reduce(0) { $0 + $1.utf8.count + 1 }
     }
 }

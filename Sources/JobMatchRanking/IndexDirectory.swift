@@ -1,5 +1,7 @@
 import Foundation
-import JobMatchIndex
+import Synchronization
+package import JobMatchIndex
+import JobMatchText
 import JobMatchKernels
 
 /// Interchange-schema JSON for a posting (keys sorted, absent fields omitted).
@@ -65,35 +67,59 @@ extension Posting {
     /// One JSON line in the interchange schema (sorted keys; deterministic).
     package var jsonLine: String { jsonLine(using: PostingDTO.encoder()) }
 
+
     func jsonLine(using encoder: JSONEncoder) -> String {
         String(decoding: (try? encoder.encode(PostingDTO(self))) ?? Data(), as: UTF8.self)
     }
 }
 
-/// An index directory written by `jobmatch index`:
+/// An index directory (docs/index-format.md), format 4:
 ///
-/// - `postings.jsonl` — the validated, redacted postings in id order (document number = line − 1);
-/// - `index.bin` — the inverted index (``IndexFile``);
-/// - `index.json` — format version, the model it was built with, counts, the SHA-256 of
-///   `postings.jsonl` and the SHA-256 that `index.bin` carries in its trailer (its body's digest).
+/// - `segment-NNNNNN.bin` — the base segment: the inverted index and the postings it covers
+///   (``IndexFile`` with a `records` section), opened by memory-mapping;
+/// - `delta-NNNNNN.jsonl` (optional) — postings added or changed since the segment was written,
+///   validated interchange-schema JSON lines;
+/// - `index.json` — the manifest, written last: format version, the model and the fingerprint
+///   of its analyzer/BM25 settings, the live files with their checksums, the ids of segment
+///   postings that are deleted or superseded, the catalog generation the index reflects.
 ///
-/// Loading checks every checksum and that the model is the one the index was built with.
+/// Files are never overwritten: each write creates new names, fsyncs and renames them, then
+/// replaces `index.json`, then removes the files it no longer names; a crash at any moment leaves
+/// a manifest naming complete files. Loading checks every checksum and that the model is the one
+/// the index was built with. With a delta, the segment and the delta are merged in memory
+/// (``InvertedIndex/merged(_:_:order:parameters:)``): the statistics are those of exactly the
+/// live postings, so the engine equals a fresh build of them.
 package enum IndexDirectory {
-    package static let formatVersion = 3
+    package static let formatVersion = 4
+    /// Compact automatically once delta postings + deletion marks exceed this share of the segment.
+    package static let defaultCompactRatio = 0.1
 
-    struct Meta: Codable {
-        var formatVersion: Int
-        var modelName: String
-        var modelVersion: String
-        var modelFingerprint: String
-        var documentCount: Int
-        var openCount: Int
-        var vocabularySize: Int
-        var files: [String: String]
+    package struct Meta: Codable, Sendable {
+        package var formatVersion: Int
+        package var modelName: String
+        package var modelVersion: String
+        package var modelFingerprint: String
+        /// Live postings (segment − deleted + delta) and how many of them are open.
+        package var documentCount: Int
+        package var openCount: Int
+        package var vocabularySize: Int
+        /// Increases with every write; names the files.
+        package var sequence: Int
+        package var segment: String
+        /// The segment's footer (hex): changes with any byte of the file.
+        package var segmentFooter: String
+        package var segmentDocuments: Int
+        package var delta: String?
+        package var deltaSHA256: String?
+        package var deltaDocuments: Int
+        /// Ids of segment postings that are deleted, or superseded by a delta posting.
+        package var deleted: [String]
+        /// The catalog generation the index reflects (nil when built from a file).
+        package var catalogGeneration: Int?
     }
 
     /// A fingerprint of the settings that shape the index (analyzer + BM25 + field weights).
-    static func fingerprint(_ model: Model) -> String {
+    package static func fingerprint(_ model: Model) -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let a = (try? enc.encode(model.analyzer)) ?? Data()
@@ -101,91 +127,266 @@ package enum IndexDirectory {
         return SHA256.hex(SHA256.hash([UInt8](a) + [0] + [UInt8](b)))
     }
 
-    package static func write(_ engine: MatchEngine, to dir: String) throws(JobMatchError) {
+    static func name(_ prefix: String, _ sequence: Int, _ ext: String) -> String {
+        let digits = String(sequence)
+        return prefix + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + ext
+    }
+
+    /// The manifest, if `dir` holds a readable index.json (not checked against any model).
+    package static func meta(_ dir: String) throws(JobMatchError) -> Meta {
+        let metaPath = dir + "/index.json"
+        guard let metaData = FileManager.default.contents(atPath: metaPath) else {
+            throw JobMatchError("\(metaPath): not found — is '\(dir)' an index directory? Build one with `jobmatch index`")
+        }
+        struct Version: Decodable { var formatVersion: Int }
+        guard let version = try? JSONDecoder().decode(Version.self, from: metaData) else {
+            throw JobMatchError("\(metaPath): damaged (not an index manifest)")
+        }
+        guard version.formatVersion == formatVersion else {
+            throw JobMatchError("\(metaPath): index format \(version.formatVersion), this build reads \(formatVersion); rebuild with `jobmatch index`")
+        }
+        do { return try JSONDecoder().decode(Meta.self, from: metaData) } catch {
+            throw JobMatchError("\(metaPath): damaged (\(Model.describe(error)))")
+        }
+    }
+
+    /// Writes `engine` as a new segment (no delta) and makes it live.
+    package static func write(_ engine: MatchEngine, to dir: String, catalogGeneration: Int? = nil) throws(JobMatchError) {
         let fm = FileManager.default
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
         }
-        var postingsBytes: [UInt8] = []
-        let encoder = PostingDTO.encoder()
-        for p in engine.postings {
-            postingsBytes += p.jsonLine(using: encoder).utf8
-            postingsBytes.append(0x0A)
-        }
-        let indexBytes = IndexFile.encode(engine.index)
-        let meta = Meta(
+        let sequence = ((try? meta(dir))?.sequence ?? 0) + 1
+        let segment = name("segment", sequence, "bin")
+        let bytes = IndexFile.encode(engine.index, records: PostingRecords.encode(engine.postings))
+        try writeFile(dir + "/" + segment, bytes)
+        let m = Meta(
             formatVersion: formatVersion, modelName: engine.model.name, modelVersion: engine.model.version,
             modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
             openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
-            files: ["postings.jsonl": SHA256.hex(SHA256.hash(postingsBytes)), "index.bin": IndexFile.fingerprint(indexBytes)])
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let metaBytes = [UInt8]((try? enc.encode(meta)) ?? Data()) + [0x0A]
-        // each file: temporary name, fsync, rename(2), directory fsync; index.json (which names
-        // the others by checksum) last, so a crash leaves either the old index or the new one
-        for (name, bytes) in [("postings.jsonl", postingsBytes), ("index.bin", indexBytes), ("index.json", metaBytes)] {
-            let path = dir + "/" + name
-            let tmp = path + ".tmp"
-            guard fm.createFile(atPath: tmp, contents: Data(bytes)) else { throw JobMatchError("\(tmp): cannot write (disk full or no permission?)") }
-            do { try FileSystem.atomicReplace(path, with: tmp) } catch {
-                try? fm.removeItem(atPath: tmp)
-                throw JobMatchError("\(path): cannot replace (\(error))")
-            }
+            sequence: sequence, segment: segment, segmentFooter: IndexFile.fingerprint(bytes), segmentDocuments: engine.postings.count,
+            delta: nil, deltaSHA256: nil, deltaDocuments: 0, deleted: [], catalogGeneration: catalogGeneration)
+        try commit(m, in: dir)
+    }
+
+    /// Temporary name, fsync, rename(2), directory fsync.
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(JobMatchError) {
+        let fm = FileManager.default
+        let tmp = path + ".tmp"
+        guard fm.createFile(atPath: tmp, contents: Data(bytes)) else {
+            try? fm.removeItem(atPath: tmp)
+            throw JobMatchError("\(tmp): cannot write \(bytes.count) bytes (disk full or no permission?); the previous index is unchanged")
+        }
+        do { try FileSystem.atomicReplace(path, with: tmp) } catch {
+            try? fm.removeItem(atPath: tmp)
+            throw JobMatchError("\(path): cannot replace (\(error)); the previous index is unchanged")
         }
     }
 
-    /// Whether the index in `dir` was built from exactly `postings` (its recorded SHA-256 of
-    /// postings.jsonl equals theirs): false means the catalog changed since (a stale index).
-    package static func isCurrent(_ dir: String, postings: [Posting]) -> Bool {
-        guard let data = FileManager.default.contents(atPath: dir + "/index.json"),
-            let meta = try? JSONDecoder().decode(Meta.self, from: data)
-        else { return false }
-        var bytes: [UInt8] = []
-        let encoder = PostingDTO.encoder()
-        for p in postings.sorted(by: { $0.id < $1.id }) {
-            bytes += p.jsonLine(using: encoder).utf8
-            bytes.append(0x0A)
+    /// Makes `m` the live manifest, then removes the files it no longer names.
+    static func commit(_ m: Meta, in dir: String) throws(JobMatchError) {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try writeFile(dir + "/index.json", [UInt8]((try? enc.encode(m)) ?? Data()) + [0x0A])
+        let live: Set<String> = [m.segment, m.delta ?? "", "index.json"]
+        for f in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        where !live.contains(f) && (f.hasPrefix("segment-") || f.hasPrefix("delta-") || ["index.bin", "postings.jsonl"].contains(f)) {
+            try? FileManager.default.removeItem(atPath: dir + "/" + f)
         }
-        return meta.files["postings.jsonl"] == SHA256.hex(SHA256.hash(bytes))
+    }
+
+    /// A segment's postings and index, every checksum checked.
+    package static func readSegment(_ dir: String, _ m: Meta) throws(JobMatchError) -> (postings: [Posting], index: InvertedIndex) {
+        let path = dir + "/" + m.segment
+        let file: MappedBytes
+        do { file = try MappedBytes(path: path) } catch { throw JobMatchError(error.description) }
+        guard file.count >= 16, IndexFile.fingerprint(file.bytes((file.count - 16)..<file.count)) == m.segmentFooter else {
+            throw JobMatchError("\(path): does not match index.json (another build's file, or damaged); the index is refused — rebuild with `jobmatch index`")
+        }
+        let layout: IndexFile.Layout
+        do { layout = try IndexFile.verify(file) } catch { throw JobMatchError(error.description + " (the index is refused)") }
+        // the inverted index and the postings are independent: decode them side by side
+        let index = Mutex<Result<InvertedIndex, IndexFileError>?>(nil)
+        let records = Mutex<Result<[Posting], JobMatchError>?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                let r = Result { () throws(IndexFileError) -> InvertedIndex in try IndexFile.index(file, layout) }
+                index.withLock { $0 = r }
+            } else {
+                let r = Result { () throws(JobMatchError) -> [Posting] in
+                    do { return try PostingRecords.decode(file.bytes(try IndexFile.records(file, layout))) } catch let e as IndexFileError {
+                        throw JobMatchError(e.description + " (the index is refused)")
+                    } catch {
+                        throw JobMatchError("\(path): section 'records': \(error) (the index is refused — rebuild it)")
+                    }
+                }
+                records.withLock { $0 = r }
+            }
+        }
+        let decoded: (index: InvertedIndex, postings: [Posting])
+        do {
+            decoded = (try index.withLock { $0! }.get(), try records.withLock { $0! }.get())
+        } catch let e as IndexFileError {
+            throw JobMatchError(e.description + " (the index is refused)")
+        } catch let e as JobMatchError {
+            throw e
+        } catch {
+            throw JobMatchError("\(path): \(error)")
+        }
+        let postings = decoded.postings
+        guard postings.count == decoded.index.documentCount, postings.count == m.segmentDocuments else {
+            throw JobMatchError("\(path): \(postings.count) postings for \(decoded.index.documentCount) documents (index.json: \(m.segmentDocuments)); rebuild")
+        }
+        return (postings, decoded.index)
+    }
+
+    /// The delta's postings (validated again, checksum checked); empty without a delta.
+    static func readDelta(_ dir: String, _ m: Meta) throws(JobMatchError) -> [Posting] {
+        guard let delta = m.delta else { return [] }
+        let path = dir + "/" + delta
+        guard let data = FileManager.default.contents(atPath: path) else { throw JobMatchError("\(path): missing (named by index.json); rebuild") }
+        let bytes = [UInt8](data)
+        guard SHA256.hex(SHA256.hash(bytes)) == m.deltaSHA256 else {
+            throw JobMatchError("\(path): checksum mismatch with index.json; the index is refused — rebuild with `jobmatch index`")
+        }
+        let report = JSONLines.parsePostings(bytes, file: path)
+        if let e = report.errors.first { throw JobMatchError("\(e) (the index is damaged — rebuild it)") }
+        guard report.records.count == m.deltaDocuments else { throw JobMatchError("\(path): \(report.records.count) postings, index.json says \(m.deltaDocuments); rebuild") }
+        return report.records
     }
 
     package static func load(_ dir: String, model: Model) throws(JobMatchError) -> MatchEngine {
-        let fm = FileManager.default
-        let metaPath = dir + "/index.json"
-        guard let metaData = fm.contents(atPath: metaPath) else {
-            throw JobMatchError("\(metaPath): not found — is '\(dir)' an index directory? Build one with `jobmatch index`")
+        let m = try meta(dir)
+        guard m.modelFingerprint == fingerprint(model) else {
+            throw JobMatchError("\(dir): built with model \(m.modelName) \(m.modelVersion) whose analyzer/BM25 settings differ from model \(model.name) \(model.version) at \(model.directory); rebuild with `jobmatch index`")
         }
-        let meta: Meta
-        do { meta = try JSONDecoder().decode(Meta.self, from: metaData) } catch {
-            throw JobMatchError("\(metaPath): damaged (\(Model.describe(error)))")
+        let base = try readSegment(dir, m)
+        let delta = try readDelta(dir, m)
+        if delta.isEmpty && m.deleted.isEmpty {
+            return MatchEngine(postings: base.postings, model: model, index: base.index, sorted: true)
         }
-        guard meta.formatVersion == formatVersion else {
-            throw JobMatchError("\(metaPath): index format \(meta.formatVersion), this build reads \(formatVersion); rebuild with `jobmatch index`")
-        }
-        guard meta.modelFingerprint == fingerprint(model) else {
-            throw JobMatchError("\(dir): built with model \(meta.modelName) \(meta.modelVersion) whose analyzer/BM25 settings differ from model \(model.name) \(model.version) at \(model.directory); rebuild with `jobmatch index`")
-        }
-        var contents: [String: [UInt8]] = [:]
-        for name in ["postings.jsonl", "index.bin"] {
-            let path = dir + "/" + name
-            guard let data = fm.contents(atPath: path) else { throw JobMatchError("\(path): missing") }
-            let bytes = [UInt8](data)
-            // index.bin checks its own sections (CRC-32C) when decoded; index.json records its
-            // footer, so the two files must belong together.
-            let digest = name == "index.bin" ? IndexFile.fingerprint(bytes) : SHA256.hex(SHA256.hash(bytes))
-            guard digest == meta.files[name] else {
-                throw JobMatchError("\(path): checksum mismatch with index.json; the index is damaged — rebuild with `jobmatch index`")
+        return try merge(base, delta: delta, deleted: Set(m.deleted), model: model)
+    }
+
+    /// The segment's postings minus `deleted`, plus `delta` (which replaces segment postings of
+    /// the same id), as one engine whose index is merged, not rebuilt: only the delta is analysed.
+    static func merge(_ base: (postings: [Posting], index: InvertedIndex), delta unsorted: [Posting], deleted: Set<String>, model: Model) throws(JobMatchError) -> MatchEngine {
+        let delta = unsorted.sorted { $0.id < $1.id }
+        let analyzer = KoreanAnalyzer(configuration: model.analyzer)
+        var builder = IndexBuilder()
+        for p in delta { builder.add(fields: MatchEngine.fieldTerms(p, analyzer)) }
+        let deltaIndex = builder.build(parameters: model.ranking.bm25Parameters)
+        let replaced = Set(delta.map(\.id))
+        var order: [(segment: Int, doc: UInt32)] = []
+        var postings: [Posting] = []
+        order.reserveCapacity(base.postings.count + delta.count)
+        postings.reserveCapacity(base.postings.count + delta.count)
+        var i = 0, j = 0
+        while i < base.postings.count || j < delta.count {
+            if j >= delta.count || (i < base.postings.count && base.postings[i].id < delta[j].id) {
+                let p = base.postings[i]
+                if !deleted.contains(p.id) && !replaced.contains(p.id) {
+                    order.append((0, UInt32(i)))
+                    postings.append(p)
+                }
+                i += 1
+            } else {
+                if i < base.postings.count && base.postings[i].id == delta[j].id { i += 1 }
+                order.append((1, UInt32(j)))
+                postings.append(delta[j])
+                j += 1
             }
-            contents[name] = bytes
         }
-        let report = JSONLines.parsePostings(contents["postings.jsonl"]!, file: dir + "/postings.jsonl")
-        if let e = report.errors.first { throw JobMatchError("\(e) (the index is damaged — rebuild it)") }
         let index: InvertedIndex
-        do { index = try IndexFile.decode(contents["index.bin"]!, file: dir + "/index.bin") } catch { throw JobMatchError(error.description) }
-        guard index.documentCount == report.records.count, report.records.count == meta.documentCount else {
-            throw JobMatchError("\(dir): index.bin and postings.jsonl disagree on the number of postings; rebuild")
+        do { index = try InvertedIndex.merged(base.index, deltaIndex, order: order, parameters: model.ranking.bm25Parameters) } catch {
+            throw JobMatchError("merging the index delta: \(error)")
         }
-        return MatchEngine(postings: report.records, model: model, index: index)
+        return MatchEngine(postings: postings, model: model, index: index, sorted: true)
+    }
+
+    package struct UpdateSummary: Sendable, Codable, Equatable {
+        package var upserted = 0
+        package var deleted = 0
+        package var compacted = false
+        package var deltaDocuments = 0
+        package var deletionMarks = 0
+        package var segmentDocuments = 0
+    }
+
+    /// Applies changed postings and deletions to the index in `dir` without rebuilding it: they
+    /// go to a new delta (plus deletion marks for the segment's copies), or, once the delta and
+    /// marks pass `compactRatio` of the segment, everything is merged into a new segment.
+    package static func update(
+        _ dir: String, model: Model, upserts: [Posting], deletes: [String], catalogGeneration: Int?,
+        compactRatio: Double = defaultCompactRatio
+    ) throws(JobMatchError) -> UpdateSummary {
+        let m = try meta(dir)
+        guard m.modelFingerprint == fingerprint(model) else {
+            throw JobMatchError("\(dir): built with another model's analyzer/BM25 settings; rebuild with `jobmatch index`")
+        }
+        let base = try readSegment(dir, m)
+        var delta: [String: Posting] = [:]
+        for p in try readDelta(dir, m) { delta[p.id] = p }
+        var deleted = Set(m.deleted)
+        let baseIDs = Set(base.postings.map(\.id))
+        var summary = UpdateSummary()
+        for p in upserts {
+            delta[p.id] = p
+            if baseIDs.contains(p.id) { deleted.insert(p.id) }
+            summary.upserted += 1
+        }
+        for id in deletes {
+            delta.removeValue(forKey: id)
+            if baseIDs.contains(id) { deleted.insert(id) }
+            summary.deleted += 1
+        }
+        let deltaPostings = delta.values.sorted { $0.id < $1.id }
+        if Double(deltaPostings.count + deleted.count) > compactRatio * Double(max(base.postings.count, 1)) {
+            let engine = try merge(base, delta: deltaPostings, deleted: deleted, model: model)
+            try write(engine, to: dir, catalogGeneration: catalogGeneration)
+            summary.compacted = true
+            summary.segmentDocuments = engine.postings.count
+            return summary
+        }
+        // the live counts: segment postings not deleted, plus the delta
+        var live = base.postings.filter { !deleted.contains($0.id) }
+        live += deltaPostings
+        var next = m
+        next.sequence = m.sequence + 1
+        next.deleted = deleted.sorted()
+        next.deltaDocuments = deltaPostings.count
+        next.documentCount = live.count
+        next.openCount = live.filter(\.isOpen).count
+        next.catalogGeneration = catalogGeneration
+        if deltaPostings.isEmpty {
+            next.delta = nil
+            next.deltaSHA256 = nil
+        } else {
+            var bytes: [UInt8] = []
+            let encoder = PostingDTO.encoder()
+            for p in deltaPostings {
+                bytes += p.jsonLine(using: encoder).utf8
+                bytes.append(0x0A)
+            }
+            let file = name("delta", next.sequence, "jsonl")
+            try writeFile(dir + "/" + file, bytes)
+            next.delta = file
+            next.deltaSHA256 = SHA256.hex(SHA256.hash(bytes))
+        }
+        try commit(next, in: dir)
+        summary.deltaDocuments = deltaPostings.count
+        summary.deletionMarks = deleted.count
+        summary.segmentDocuments = base.postings.count
+        return summary
+    }
+
+    /// Merges the delta into a new segment (nothing to do without one).
+    package static func compact(_ dir: String, model: Model) throws(JobMatchError) -> Bool {
+        let m = try meta(dir)
+        guard m.delta != nil || !m.deleted.isEmpty else { return false }
+        let engine = try load(dir, model: model)
+        try write(engine, to: dir, catalogGeneration: m.catalogGeneration)
+        return true
     }
 }
 

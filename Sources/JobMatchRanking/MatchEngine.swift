@@ -79,8 +79,8 @@ package struct MatchEngine: Sendable {
 
     /// Builds the engine; `index` may be given when loaded from an index directory (it must
     /// have been built from exactly these postings and this model).
-    package init(postings unsorted: [Posting], model: Model, index prebuilt: InvertedIndex? = nil) {
-        let postings = unsorted.sorted { $0.id < $1.id }
+    package init(postings unsorted: [Posting], model: Model, index prebuilt: InvertedIndex? = nil, sorted: Bool = false) {
+        let postings = sorted ? unsorted : unsorted.sorted { $0.id < $1.id }
         self.postings = postings
         self.model = model
         let analyzer = KoreanAnalyzer(configuration: model.analyzer)
@@ -93,19 +93,34 @@ package struct MatchEngine: Sendable {
             for p in postings { builder.add(fields: Self.fieldTerms(p, analyzer)) }
             index = builder.build(parameters: model.ranking.bm25Parameters)
         }
+        // Per-posting attributes. Dictionaries are keyed by UTF-8 bytes: hashing Korean Strings
+        // normalises them first, which dominated opening an index.
+        var occByBytes: [[UInt8]: Int32] = [:], grpByBytes: [[UInt8]: Int32] = [:]
         var occIDs: [String: Int32] = [:], grpIDs: [String: Int32] = [:]
+        var groupOfCode: [[UInt8]: Int32] = [:]
         func occ(_ c: String?) -> Int32 {
             guard let c else { return -1 }
-            if let id = occIDs[c] { return id }
-            let id = Int32(occIDs.count)
+            let key = Array(c.utf8)
+            if let id = occByBytes[key] { return id }
+            let id = Int32(occByBytes.count)
+            occByBytes[key] = id
             occIDs[c] = id
             return id
         }
         func grp(_ c: String?) -> Int32 {
-            guard let c, let g = Self.group(c) else { return -1 }
-            if let id = grpIDs[g] { return id }
-            let id = Int32(grpIDs.count)
-            grpIDs[g] = id
+            guard let c else { return -1 }
+            let codeKey = Array(c.utf8)
+            if let id = groupOfCode[codeKey] { return id }
+            var id: Int32 = -1
+            if let g = Self.group(c) {
+                let gKey = Array(g.utf8)
+                if let known = grpByBytes[gKey] { id = known } else {
+                    id = Int32(grpByBytes.count)
+                    grpByBytes[gKey] = id
+                    grpIDs[g] = id
+                }
+            }
+            groupOfCode[codeKey] = id
             return id
         }
         isOpen = postings.map(\.isOpen)
@@ -121,12 +136,21 @@ package struct MatchEngine: Sendable {
         educationRequired = postings.map { Int8($0.education?.rawValue ?? -1) }
         occupationIDs = occIDs
         groupIDs = grpIDs
-        var companyIDs: [String: Int32] = [:]
+        var companyIDs: [[UInt8]: Int32] = [:]
+        var idOfName: [[UInt8]: Int32] = [:]  // many postings share a company name
         let company = postings.map { p -> Int32 in
-            guard let key = p.company.map(Self.companyKey), !key.isEmpty else { return -1 }
-            if let id = companyIDs[key] { return id }
-            let id = Int32(companyIDs.count)
-            companyIDs[key] = id
+            guard let name = p.company else { return -1 }
+            let nameKey = Array(name.utf8)
+            if let id = idOfName[nameKey] { return id }
+            let key = Array(Self.companyKey(name).utf8)
+            var id: Int32 = -1
+            if !key.isEmpty {
+                if let known = companyIDs[key] { id = known } else {
+                    id = Int32(companyIDs.count)
+                    companyIDs[key] = id
+                }
+            }
+            idOfName[nameKey] = id
             return id
         }
         self.company = company
@@ -167,13 +191,38 @@ package struct MatchEngine: Sendable {
     @inline(__always) func companyOf(_ d: Int) -> Int32 { company[d] }
 
     /// A company name without legal-form marks, spaces or punctuation: `(주)대성정밀` = `대성정밀 주식회사`.
-    static func companyKey(_ name: String) -> String {
-        var s = name.precomposedStringWithCompatibilityMapping.lowercased()
-        for mark in ["주식회사", "(주)", "(유)", "(재)", "(사)", "유한회사", "co.,ltd", "co., ltd", "inc.", "corp."] {
-            s = s.replacingOccurrences(of: mark, with: "")
+    package static func companyKey(_ name: String) -> String {
+        // NFKC and full lower-casing only when some scalar could change under them (Hangul
+        // syllables and ASCII do not; ASCII is lower-cased here)
+        let plain = name.unicodeScalars.allSatisfy { $0.isASCII || (0xAC00...0xD7A3).contains($0.value) }
+        var scalars: [Unicode.Scalar] = plain
+            ? name.unicodeScalars.map { (0x41...0x5A).contains($0.value) ? Unicode.Scalar($0.value + 0x20)! : $0 }
+            : Array(name.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars)
+        for mark in companyMarks {
+            var i = 0
+            var kept: [Unicode.Scalar] = []
+            var found = false
+            while i < scalars.count {
+                if i + mark.count <= scalars.count && scalars[i] == mark[0] && Array(scalars[i..<(i + mark.count)]) == mark {
+                    i += mark.count
+                    found = true
+                } else {
+                    kept.append(scalars[i])
+                    i += 1
+                }
+            }
+            if found { scalars = kept }
         }
-        return String(s.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.map(Character.init))
+        var out = String.UnicodeScalarView()
+        for u in scalars {
+            let keep = u.isASCII ? ((0x30...0x39).contains(u.value) || (0x61...0x7A).contains(u.value))
+                : (0xAC00...0xD7A3).contains(u.value) || u.properties.isAlphabetic || u.properties.numericType != nil
+            if keep { out.append(u) }
+        }
+        return String(out)
     }
+
+    static let companyMarks: [[Unicode.Scalar]] = ["주식회사", "(주)", "(유)", "(재)", "(사)", "유한회사", "co.,ltd", "co., ltd", "inc.", "corp."].map { Array($0.unicodeScalars) }
 
     /// The occupation group a code belongs to, within its own scheme: KECO-2018 4-digit codes
     /// by their first two digits (중분류); KECO-2025 codes by their 2-digit top level (a 2-digit

@@ -20,7 +20,9 @@ package struct Region: Sendable, Hashable, Codable, Comparable, CustomStringConv
     ]
 
     /// Position of a short 시도 name in ``provinces`` (0..<17).
-    package static func provinceIndex(_ sido: String) -> Int? { provinces.firstIndex { $0.short == sido } }
+    /// Byte comparison: short names are stored exactly as in ``provinces`` (and comparing bytes
+    /// skips String's Unicode-equivalence work on every posting when an index opens).
+    package static func provinceIndex(_ sido: String) -> Int? { provinces.firstIndex { $0.short.utf8.elementsEqual(sido.utf8) } }
 
     private static let sidoByName: [String: String] = {
         var m: [String: String] = [:]

@@ -71,7 +71,66 @@ package final class Catalog: Sendable {
                     PRIMARY KEY (name, version));
                 """)
         }
+        m.registerMigration("v2: posting generations and removals (incremental index updates)") { db in
+            try db.execute(sql: """
+                ALTER TABLE posting ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX posting_generation ON posting(generation);
+                CREATE TABLE posting_removed (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    generation INTEGER NOT NULL);
+                CREATE TABLE state (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL);
+                INSERT INTO state (key, value) VALUES ('generation', 0);
+                """)
+        }
         return m
+    }
+
+    /// The postings' generation: increases by one with every committed write that changes a
+    /// posting; each posting row (and each removal) records the generation that last changed it,
+    /// so an index that reflects generation g catches up with ``postingChanges(since:)``.
+    package func generation() throws -> Int {
+        try pool.read { db in try Self.generation(db) }
+    }
+
+    static func generation(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? 0
+    }
+
+    static func nextGeneration(_ db: Database) throws -> Int {
+        let g = try generation(db) + 1
+        try db.execute(sql: "UPDATE state SET value = ? WHERE key = 'generation'", arguments: [g])
+        return g
+    }
+
+    package struct PostingChanges: Sendable {
+        package var generation: Int
+        /// Postings added or changed after the given generation (validated again).
+        package var upserts: LoadReport<Posting>
+        /// Ids removed after it (and not added again).
+        package var deleted: [String]
+    }
+
+    /// What changed after generation `since`, read in one snapshot together with the current
+    /// generation.
+    package func postingChanges(since: Int) throws -> PostingChanges {
+        try pool.read { db in
+            let g = try Self.generation(db)
+            let lines = try String.fetchAll(db, sql: "SELECT record FROM posting WHERE generation > ? ORDER BY id", arguments: [since])
+            let deleted = try String.fetchAll(db, sql: "SELECT id FROM posting_removed WHERE generation > ? AND id NOT IN (SELECT id FROM posting) ORDER BY id", arguments: [since])
+            let report = JSONLines.parsePostings(Array(lines.joined(separator: "\n").utf8), file: path + " (postings)")
+            return PostingChanges(generation: g, upserts: report, deleted: deleted)
+        }
+    }
+
+    /// Every posting and the generation they make up, read in one snapshot.
+    package func postingsWithGeneration() throws -> (generation: Int, postings: LoadReport<Posting>) {
+        try pool.read { db in
+            let g = try Self.generation(db)
+            let lines = try String.fetchAll(db, sql: "SELECT record FROM posting ORDER BY id")
+            return (g, JSONLines.parsePostings(Array(lines.joined(separator: "\n").utf8), file: path + " (postings)"))
+        }
     }
 
     /// `PRAGMA synchronous` on the writer (2 = FULL).
@@ -99,6 +158,7 @@ package final class Catalog: Sendable {
         let stamp = Self.now()
         return try pool.write { db in
             var counts = Counts()
+            var generation: Int?
             for row in rows {
                 let stored = try String.fetchOne(db, sql: "SELECT record FROM \(table) WHERE id = ?", arguments: [row.id])
                 if stored == row.record {
@@ -106,8 +166,10 @@ package final class Catalog: Sendable {
                     continue
                 }
                 if let isOpen = row.isOpen {
-                    try db.execute(sql: "INSERT INTO posting (id, record, isOpen, updatedAt) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record, isOpen = excluded.isOpen, updatedAt = excluded.updatedAt",
-                                   arguments: [row.id, row.record, isOpen, stamp])
+                    let g = try generation ?? Self.nextGeneration(db)
+                    generation = g
+                    try db.execute(sql: "INSERT INTO posting (id, record, isOpen, updatedAt, generation) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record, isOpen = excluded.isOpen, updatedAt = excluded.updatedAt, generation = excluded.generation",
+                                   arguments: [row.id, row.record, isOpen, stamp, g])
                 } else {
                     try db.execute(sql: "INSERT INTO seeker (id, record, updatedAt) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record, updatedAt = excluded.updatedAt",
                                    arguments: [row.id, row.record, stamp])
@@ -124,6 +186,7 @@ package final class Catalog: Sendable {
         let stamp = Self.now()
         return try pool.write { db in
             var changed: [String] = [], unchanged: [String] = [], missing: [String] = []
+            var generation: Int?
             for id in ids {
                 guard let record = try String.fetchOne(db, sql: "SELECT record FROM posting WHERE id = ?", arguments: [id]) else {
                     missing.append(id)
@@ -138,7 +201,9 @@ package final class Catalog: Sendable {
                     continue
                 }
                 p.isOpen = open
-                try db.execute(sql: "UPDATE posting SET record = ?, isOpen = ?, updatedAt = ? WHERE id = ?", arguments: [p.jsonLine, open, stamp, id])
+                let g = try generation ?? Self.nextGeneration(db)
+                generation = g
+                try db.execute(sql: "UPDATE posting SET record = ?, isOpen = ?, updatedAt = ?, generation = ? WHERE id = ?", arguments: [p.jsonLine, open, stamp, g, id])
                 changed.append(id)
             }
             return (changed, unchanged, missing)
@@ -152,9 +217,16 @@ package final class Catalog: Sendable {
         let table = kind == .postings ? "posting" : "seeker"
         return try pool.write { db in
             var deleted: [String] = [], missing: [String] = []
+            var generation: Int?
             for id in ids {
                 try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
-                if db.changesCount > 0 { deleted.append(id) } else { missing.append(id) }
+                let removed = db.changesCount > 0
+                if removed { deleted.append(id) } else { missing.append(id) }
+                if removed && kind == .postings {
+                    let g = try generation ?? Self.nextGeneration(db)
+                    generation = g
+                    try db.execute(sql: "INSERT INTO posting_removed (id, generation) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET generation = excluded.generation", arguments: [id, g])
+                }
             }
             return (deleted, missing)
         }

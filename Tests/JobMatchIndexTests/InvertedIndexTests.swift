@@ -159,4 +159,63 @@ struct IndexFileTests {
             #expect(error.description.contains("magic"))
         }
     }
+
+    @Test("merging two segments with deletions equals a fresh build of the documents kept")
+    func mergeEqualsFreshBuild() throws {
+        var rng = SeededRandom(seed: 23)
+        for trial in 0..<40 {
+            let docsA = InvertedIndexTests().randomCorpus(&rng, docs: Int.random(in: 0...60, using: &rng))
+            var docsB = InvertedIndexTests().randomCorpus(&rng, docs: Int.random(in: 0...20, using: &rng))
+            if trial % 5 == 0 && !docsB.isEmpty {  // term frequencies past the packed 10 bits
+                docsB[0][2] += Array(repeating: "t1", count: 1_500) + Array(repeating: "big", count: 70_000)
+            }
+            if trial % 7 == 0 { docsB.append([["새말", "t3"], [], ["새말"]]) }  // terms only the delta has
+            let params = BM25Parameters(k1: Double.random(in: 0.5...2, using: &rng), b: Double.random(in: 0...1, using: &rng),
+                                        fieldWeights: [Double.random(in: 0...3, using: &rng), 1.5, 1])
+            func build(_ docs: [[[String]]]) -> InvertedIndex {
+                var b = IndexBuilder()
+                for d in docs { b.add(fields: d) }
+                return b.build(parameters: params)
+            }
+            let a = build(docsA), b = build(docsB)
+            // keep a random subset of each, interleaved at random (each segment's order kept)
+            let keptA = (0..<docsA.count).filter { _ in Double.random(in: 0..<1, using: &rng) < 0.8 }
+            let keptB = (0..<docsB.count).filter { _ in Double.random(in: 0..<1, using: &rng) < 0.9 }
+            var order: [(segment: Int, doc: UInt32)] = []
+            var x = 0, y = 0
+            while x < keptA.count || y < keptB.count {
+                if y >= keptB.count || (x < keptA.count && Bool.random(using: &rng)) {
+                    order.append((0, UInt32(keptA[x]))); x += 1
+                } else {
+                    order.append((1, UInt32(keptB[y]))); y += 1
+                }
+            }
+            let merged = try InvertedIndex.merged(a, b, order: order, parameters: params)
+            let fresh = build(order.map { $0.segment == 0 ? docsA[Int($0.doc)] : docsB[Int($0.doc)] })
+            #expect(merged == fresh, "trial \(trial): \(order.count) documents")
+            // and merging the result with an empty segment changes nothing
+            let again = try InvertedIndex.merged(merged, build([]), order: (0..<order.count).map { (0, UInt32($0)) }, parameters: params)
+            #expect(again == fresh)
+        }
+    }
+
+    @Test("merge refuses an order that repeats or reorders a segment's documents")
+    func mergeChecksOrder() {
+        var builder = IndexBuilder()
+        builder.add(fields: [["a"], [], []])
+        builder.add(fields: [["b"], [], []])
+        let a = builder.build(parameters: BM25Parameters())
+        #expect(throws: InvertedIndex.MergeError.self) { try InvertedIndex.merged(a, a, order: [(0, 1), (0, 0)], parameters: BM25Parameters()) }
+        #expect(throws: InvertedIndex.MergeError.self) { try InvertedIndex.merged(a, a, order: [(0, 0), (0, 0)], parameters: BM25Parameters()) }
+        #expect(throws: InvertedIndex.MergeError.self) { try InvertedIndex.merged(a, a, order: [(1, 5)], parameters: BM25Parameters()) }
+    }
+
+    @Test("term ids follow sorted term order, whatever order documents introduced them")
+    func canonicalVocabulary() {
+        var one = IndexBuilder(), two = IndexBuilder()
+        one.add(fields: [["다", "가"], [], ["나"]])
+        two.add(fields: [["가"], [], ["나", "다"]])
+        #expect(one.build(parameters: BM25Parameters()).vocabulary.terms == ["가", "나", "다"])
+        #expect(two.build(parameters: BM25Parameters()).vocabulary.terms == ["가", "나", "다"])
+    }
 }

@@ -240,13 +240,39 @@ struct CRC32CTests {
         #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
         #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
         #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
+        #expect(CRC32C.software(Array("123456789".utf8)) == 0xE306_9283)
         var rng = SeededRandom(seed: 5)
         for n in [0, 1, 7, 8, 9, 63, 64, 1000] {
             let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
             #expect(CRC32C.checksum(bytes) == CRC32C.reference(bytes), "\(n) bytes")
+            #expect(CRC32C.software(bytes) == CRC32C.reference(bytes), "\(n) bytes, table-driven")
             if n > 3 {  // continuing over a split equals the whole
                 #expect(CRC32C.checksum(bytes[3...], continuing: CRC32C.checksum(bytes[..<3])) == CRC32C.checksum(bytes))
             }
         }
+    }
+
+    @Test("MappedBytes: a mapped file reads back what was written; ranges are checked copies")
+    func mappedBytes() throws {
+        let path = FileManager.default.temporaryDirectory.path + "/mapped-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bytes: [UInt8] = []
+        for v: UInt32 in [1, 0xDEAD_BEEF, 7] { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
+        bytes += [0x01, 0x02, 0x03]  // an unaligned tail
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let mapped = try MappedBytes(path: path)
+        let held = MappedBytes(bytes: bytes, name: "held")
+        for m in [mapped, held] {
+            #expect(m.count == 15)
+            #expect(m.uint32s(0..<12) == [1, 0xDEAD_BEEF, 7])
+            #expect(m.uint32(at: 1) == 0xEF00_0000)  // unaligned read, little-endian: bytes 0 0 0 EF
+            #expect(m.bytes(12..<15) == [1, 2, 3])
+            #expect(m.crc32c(0..<15) == CRC32C.reference(bytes))
+        }
+        let empty = path + "-empty"
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        #expect(try MappedBytes(path: empty).count == 0)
+        #expect(throws: MappedBytes.Failure.self) { try MappedBytes(path: path + "-missing") }
     }
 }

@@ -205,7 +205,9 @@ struct RankingTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try IndexDirectory.write(engine, to: dir)
         var files = ""
-        for f in ["index.bin", "postings.jsonl", "index.json"] { files += String(decoding: FileManager.default.contents(atPath: dir + "/" + f)!, as: UTF8.self) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(names.count == 2, "segment and index.json: \(names)")
+        for f in names { files += String(decoding: FileManager.default.contents(atPath: dir + "/" + f)!, as: UTF8.self) }
         for c in canaries {
             #expect(!vocabulary.contains(c), "\(c) in vocabulary")
             #expect(!outputs.contains(c), "\(c) in outputs")
@@ -451,14 +453,121 @@ struct ModelTests {
         #expect(loaded.index == engine.index)
         for s in seekers { #expect(loaded.recommend(s, top: 5, asOf: asOf, explain: true) == engine.recommend(s, top: 5, asOf: asOf, explain: true)) }
         #expect(throws: JobMatchError.self) { try IndexDirectory.load(dir, model: Fixtures.model(ngramSizes: [2, 3])) }
-        var bytes = [UInt8](FileManager.default.contents(atPath: dir + "/postings.jsonl")!)
-        bytes[10] ^= 1
-        #expect(FileManager.default.createFile(atPath: dir + "/postings.jsonl", contents: Data(bytes)))
+        // a flipped byte inside the postings' records section
+        let segment = dir + "/" + (try IndexDirectory.meta(dir)).segment
+        var bytes = [UInt8](FileManager.default.contents(atPath: segment)!)
+        bytes[bytes.count - 100] ^= 1
+        #expect(FileManager.default.createFile(atPath: segment, contents: Data(bytes)))
         do {
             _ = try IndexDirectory.load(dir, model: Fixtures.model())
             Issue.record("damaged index accepted")
         } catch {
-            #expect(error.message.contains("postings.jsonl"))
+            #expect(error.message.contains("section 'records': CRC-32C mismatch"), "\(error.message)")
+        }
+    }
+
+    @Test("posting records: binary round trip of every field; damage names the record and field")
+    func postingRecords() throws {
+        let (engine, _) = fixtureEngine()
+        var postings = engine.postings
+        postings[0].regionNationwide = true
+        postings[0].url = "https://example.org/공고?id=1"
+        postings[1].deadline = Day(year: 2027, month: 2, day: 28)
+        postings[1].salaryMin = -5  // any Int survives, the validator guards the meaning
+        let bytes = PostingRecords.encode(postings)
+        #expect(try PostingRecords.decode(bytes) == postings)
+        #expect(PostingRecords.encode(try PostingRecords.decode(bytes)) == bytes)
+        #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(Array(bytes.dropLast(3))) }
+        #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(bytes + [0]) }
+        // ids out of order
+        #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(PostingRecords.encode(postings.reversed())) }
+        // a string's bytes made invalid UTF-8: the first posting's id starts after count + flags + length
+        var bad = bytes
+        bad[8 + 4 + 4] = 0xFF
+        do {
+            _ = try PostingRecords.decode(bad)
+            Issue.record("invalid UTF-8 accepted")
+        } catch {
+            #expect(error.record == 0 && error.field == "id", "\(error)")
+        }
+        // every truncation is refused, never a crash
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
+            #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(Array(bytes.prefix(cut))) }
+        }
+    }
+
+    @Test("company key: legal-form marks, width, case and punctuation do not separate companies")
+    func companyKeys() {
+        #expect(MatchEngine.companyKey("(주)대성정밀") == MatchEngine.companyKey("대성정밀 주식회사"))
+        #expect(MatchEngine.companyKey("대성정밀 주식회사") == "대성정밀")
+        #expect(MatchEngine.companyKey("ＡＢＣ Co., Ltd") == "abc")
+        #expect(MatchEngine.companyKey("Hanil Corp.") == MatchEngine.companyKey("HANIL"))
+        #expect(MatchEngine.companyKey("한일(유)") == "한일")
+        #expect(MatchEngine.companyKey("(주)") == "")
+        #expect(MatchEngine.companyKey("ｶﾀｶﾅ 상사") == MatchEngine.companyKey("カタカナ상사"))
+    }
+
+    @Test("incremental updates: after seeded upserts, closes and deletes, the index equals a fresh build")
+    func incrementalEqualsFresh() throws {
+        let model = Fixtures.model()
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 11, postings: 160, seekers: 30))
+        let all = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "sample").records
+        let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "sample").records
+        for seed in 1...6 {
+            var rng = SeededRandom(seed: UInt64(seed))
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-delta-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var live: [String: Posting] = [:]
+            for p in all.prefix(100) { live[p.id] = p }
+            try IndexDirectory.write(MatchEngine(postings: Array(live.values), model: model), to: dir)
+            var compactions = 0
+            for step in 0..<12 {
+                var upserts: [Posting] = [], deletes: [String] = []
+                for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                    switch Int.random(in: 0..<4, using: &rng) {
+                    case 0:  // a new posting
+                        let p = all[Int.random(in: 100..<all.count, using: &rng)]
+                        upserts.append(p)
+                    case 1:  // a changed one (title and text)
+                        guard var p = live.values.sorted(by: { $0.id < $1.id }).randomElement(using: &rng) else { continue }
+                        p.title += " 변경\(step)"
+                        p.description = (p.description ?? "") + " 추가 업무 \(step)"
+                        upserts.append(p)
+                    case 2:  // closed or reopened
+                        guard var p = live.values.sorted(by: { $0.id < $1.id }).randomElement(using: &rng) else { continue }
+                        p.isOpen.toggle()
+                        upserts.append(p)
+                    default:
+                        guard let id = live.keys.sorted().randomElement(using: &rng) else { continue }
+                        deletes.append(id)
+                    }
+                }
+                // the catalog's order: upserts of one change, then its deletes
+                for p in upserts { live[p.id] = p }
+                for id in deletes { live.removeValue(forKey: id) }
+                let deletedNow = Set(deletes)
+                let summary = try IndexDirectory.update(
+                    dir, model: model, upserts: upserts.filter { !deletedNow.contains($0.id) }, deletes: deletes,
+                    catalogGeneration: step, compactRatio: seed % 2 == 0 ? 0.1 : .infinity)
+                if summary.compacted { compactions += 1 }
+                let loaded = try IndexDirectory.load(dir, model: model)
+                let fresh = MatchEngine(postings: Array(live.values), model: model)
+                #expect(loaded.postings == fresh.postings, "seed \(seed) step \(step): postings")
+                #expect(loaded.index == fresh.index, "seed \(seed) step \(step): the merged index differs from a fresh build")
+                for s in seekers.prefix(8) {
+                    #expect(loaded.recommend(s, top: 10, asOf: asOf, explain: true) == fresh.recommend(s, top: 10, asOf: asOf, explain: true),
+                            "seed \(seed) step \(step): recommendations for \(s.id)")
+                }
+            }
+            if seed % 2 == 0 { #expect(compactions > 0, "seed \(seed): the 10% ratio never compacted") }
+            let meta = try IndexDirectory.meta(dir)
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+            #expect(Set(files) == Set([meta.segment, "index.json"] + (meta.delta.map { [$0] } ?? [])), "only live files remain: \(files)")
+            // compaction gives the same engine
+            _ = try IndexDirectory.compact(dir, model: model)
+            let compacted = try IndexDirectory.load(dir, model: model)
+            #expect(compacted.index == MatchEngine(postings: Array(live.values), model: model).index)
+            #expect(try IndexDirectory.meta(dir).delta == nil)
         }
     }
 }

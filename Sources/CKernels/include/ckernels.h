@@ -1,0 +1,13 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+// Small C kernels used only by JobMatchKernels (which wraps them safely).
+#include <stddef.h>
+#include <stdint.h>
+
+/// 1 when the CPU has a CRC-32C instruction (x86-64 SSE4.2), else 0.
+int jm_crc32c_hardware_available(void);
+
+/// CRC-32C of n bytes at p continuing from crc (the finished value of the preceding bytes),
+/// with the CPU's instruction. Only call when jm_crc32c_hardware_available() returns 1.
+uint32_t jm_crc32c_hardware(uint32_t crc, const uint8_t *p, size_t n);
+#endif
