@@ -82,3 +82,20 @@ if Context.environment["JOBMATCH_BENCHMARKS"] != nil {
         )
     )
 }
+
+// libFuzzer targets (Fuzz/README.md), built only when asked for:
+//   JOBMATCH_FUZZ=1 swift build -c release --build-path .build-fuzz \
+//     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product FuzzAnalyzer
+if Context.environment["JOBMATCH_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzAnalyzer", ["JobMatchText"]),
+        ("FuzzRedactor", ["JobMatchText"]),
+        ("FuzzJSONLines", ["JobMatchRanking"]),
+        ("FuzzIndexReader", ["JobMatchRanking", "JobMatchIndex", "JobMatchKernels"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.products.append(.executable(name: name, targets: [name]))
+        package.targets.append(
+            .executableTarget(name: name, dependencies: dependencies, path: "Fuzz/" + name, swiftSettings: swiftSettings))
+    }
+}

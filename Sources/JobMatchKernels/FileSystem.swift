@@ -12,6 +12,11 @@ package enum FileSystem {
         package var operation: String
         package var path: String
         package var code: Int32
+        package init(operation: String, path: String, code: Int32) {
+            self.operation = operation
+            self.path = path
+            self.code = code
+        }
         package var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
     }
 
@@ -32,6 +37,52 @@ package enum FileSystem {
         try fsync(dir.isEmpty ? "/" : dir)
     }
 }
+
+/// The file operations a durable write needs, behind a protocol so that tests can inject disk-full
+/// and I/O errors (``FileSystem/real`` is the one used otherwise).
+package protocol FileOperations: Sendable {
+    /// Creates or truncates `path` and writes all of `bytes` (not yet fsync'd).
+    func write(_ bytes: [UInt8], to path: String) throws(FileSystem.Failure)
+    /// fsync `source`, rename(2) it over `destination`, fsync the directory.
+    func atomicReplace(_ destination: String, with source: String) throws(FileSystem.Failure)
+    func remove(_ path: String)
+}
+
+extension FileSystem {
+    package struct Real: FileOperations {
+        package init() {}
+        package func write(_ bytes: [UInt8], to path: String) throws(FileSystem.Failure) { try FileSystem.write(bytes, to: path) }
+        package func atomicReplace(_ destination: String, with source: String) throws(FileSystem.Failure) {
+            try FileSystem.atomicReplace(destination, with: source)
+        }
+        package func remove(_ path: String) { unlink(path) }
+    }
+
+    package static let real = Real()
+
+    /// Creates or truncates `path` and writes every byte (retrying short writes); errors carry
+    /// errno, so a full disk says "No space left on device".
+    package static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw Failure(operation: "create", path: path, code: errno) }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in systemWrite(fd, raw.baseAddress! + written, raw.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(operation: "write", path: path, code: errno)
+            }
+            written += n
+        }
+    }
+}
+
+#if canImport(Glibc)
+private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
+#elseif canImport(Darwin)
+private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
+#endif
 
 #if canImport(Glibc)
 private func systemFsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) }

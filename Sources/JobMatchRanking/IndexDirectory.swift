@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 package import JobMatchIndex
 import JobMatchText
-import JobMatchKernels
+package import JobMatchKernels
 
 /// Interchange-schema JSON for a posting (keys sorted, absent fields omitted).
 struct PostingDTO: Codable {
@@ -151,7 +151,7 @@ package enum IndexDirectory {
     }
 
     /// Writes `engine` as a new segment (no delta) and makes it live.
-    package static func write(_ engine: MatchEngine, to dir: String, catalogGeneration: Int? = nil) throws(JobMatchError) {
+    package static func write(_ engine: MatchEngine, to dir: String, catalogGeneration: Int? = nil, io: any FileOperations = FileSystem.real) throws(JobMatchError) {
         let fm = FileManager.default
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
@@ -159,35 +159,34 @@ package enum IndexDirectory {
         let sequence = ((try? meta(dir))?.sequence ?? 0) + 1
         let segment = name("segment", sequence, "bin")
         let bytes = IndexFile.encode(engine.index, records: PostingRecords.encode(engine.postings))
-        try writeFile(dir + "/" + segment, bytes)
+        try writeFile(dir + "/" + segment, bytes, io)
         let m = Meta(
             formatVersion: formatVersion, modelName: engine.model.name, modelVersion: engine.model.version,
             modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
             openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
             sequence: sequence, segment: segment, segmentFooter: IndexFile.fingerprint(bytes), segmentDocuments: engine.postings.count,
             delta: nil, deltaSHA256: nil, deltaDocuments: 0, deleted: [], catalogGeneration: catalogGeneration)
-        try commit(m, in: dir)
+        try commit(m, in: dir, io)
     }
 
-    /// Temporary name, fsync, rename(2), directory fsync.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(JobMatchError) {
-        let fm = FileManager.default
+    /// Temporary name, fsync, rename(2), directory fsync. On failure the temporary file is
+    /// removed and the live index (named by index.json) is untouched.
+    static func writeFile(_ path: String, _ bytes: [UInt8], _ io: any FileOperations) throws(JobMatchError) {
         let tmp = path + ".tmp"
-        guard fm.createFile(atPath: tmp, contents: Data(bytes)) else {
-            try? fm.removeItem(atPath: tmp)
-            throw JobMatchError("\(tmp): cannot write \(bytes.count) bytes (disk full or no permission?); the previous index is unchanged")
-        }
-        do { try FileSystem.atomicReplace(path, with: tmp) } catch {
-            try? fm.removeItem(atPath: tmp)
-            throw JobMatchError("\(path): cannot replace (\(error)); the previous index is unchanged")
+        do {
+            try io.write(bytes, to: tmp)
+            try io.atomicReplace(path, with: tmp)
+        } catch {
+            io.remove(tmp)
+            throw JobMatchError("\(error) while writing \(bytes.count) bytes; the index was not changed (the previous one stays live)")
         }
     }
 
     /// Makes `m` the live manifest, then removes the files it no longer names.
-    static func commit(_ m: Meta, in dir: String) throws(JobMatchError) {
+    static func commit(_ m: Meta, in dir: String, _ io: any FileOperations) throws(JobMatchError) {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try writeFile(dir + "/index.json", [UInt8]((try? enc.encode(m)) ?? Data()) + [0x0A])
+        try writeFile(dir + "/index.json", [UInt8]((try? enc.encode(m)) ?? Data()) + [0x0A], io)
         let live: Set<String> = [m.segment, m.delta ?? "", "index.json"]
         for f in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         where !live.contains(f) && (f.hasPrefix("segment-") || f.hasPrefix("delta-") || ["index.bin", "postings.jsonl"].contains(f)) {
@@ -270,7 +269,7 @@ package enum IndexDirectory {
 
     /// The segment's postings minus `deleted`, plus `delta` (which replaces segment postings of
     /// the same id), as one engine whose index is merged, not rebuilt: only the delta is analysed.
-    static func merge(_ base: (postings: [Posting], index: InvertedIndex), delta unsorted: [Posting], deleted: Set<String>, model: Model) throws(JobMatchError) -> MatchEngine {
+    package static func merge(_ base: (postings: [Posting], index: InvertedIndex), delta unsorted: [Posting], deleted: Set<String>, model: Model) throws(JobMatchError) -> MatchEngine {
         let delta = unsorted.sorted { $0.id < $1.id }
         let analyzer = KoreanAnalyzer(configuration: model.analyzer)
         var builder = IndexBuilder()
@@ -318,7 +317,7 @@ package enum IndexDirectory {
     /// marks pass `compactRatio` of the segment, everything is merged into a new segment.
     package static func update(
         _ dir: String, model: Model, upserts: [Posting], deletes: [String], catalogGeneration: Int?,
-        compactRatio: Double = defaultCompactRatio
+        compactRatio: Double = defaultCompactRatio, io: any FileOperations = FileSystem.real
     ) throws(JobMatchError) -> UpdateSummary {
         let m = try meta(dir)
         guard m.modelFingerprint == fingerprint(model) else {
@@ -343,7 +342,7 @@ package enum IndexDirectory {
         let deltaPostings = delta.values.sorted { $0.id < $1.id }
         if Double(deltaPostings.count + deleted.count) > compactRatio * Double(max(base.postings.count, 1)) {
             let engine = try merge(base, delta: deltaPostings, deleted: deleted, model: model)
-            try write(engine, to: dir, catalogGeneration: catalogGeneration)
+            try write(engine, to: dir, catalogGeneration: catalogGeneration, io: io)
             summary.compacted = true
             summary.segmentDocuments = engine.postings.count
             return summary
@@ -369,11 +368,11 @@ package enum IndexDirectory {
                 bytes.append(0x0A)
             }
             let file = name("delta", next.sequence, "jsonl")
-            try writeFile(dir + "/" + file, bytes)
+            try writeFile(dir + "/" + file, bytes, io)
             next.delta = file
             next.deltaSHA256 = SHA256.hex(SHA256.hash(bytes))
         }
-        try commit(next, in: dir)
+        try commit(next, in: dir, io)
         summary.deltaDocuments = deltaPostings.count
         summary.deletionMarks = deleted.count
         summary.segmentDocuments = base.postings.count
@@ -381,11 +380,11 @@ package enum IndexDirectory {
     }
 
     /// Merges the delta into a new segment (nothing to do without one).
-    package static func compact(_ dir: String, model: Model) throws(JobMatchError) -> Bool {
+    package static func compact(_ dir: String, model: Model, io: any FileOperations = FileSystem.real) throws(JobMatchError) -> Bool {
         let m = try meta(dir)
         guard m.delta != nil || !m.deleted.isEmpty else { return false }
         let engine = try load(dir, model: model)
-        try write(engine, to: dir, catalogGeneration: m.catalogGeneration)
+        try write(engine, to: dir, catalogGeneration: m.catalogGeneration, io: io)
         return true
     }
 }

@@ -570,4 +570,55 @@ struct ModelTests {
             #expect(try IndexDirectory.meta(dir).delta == nil)
         }
     }
+
+    @Test("disk full and I/O errors while writing an update or a compaction: the previous index stays live and intact, the error says what happened")
+    func diskFullAndIOErrors() throws {
+        let model = Fixtures.model()
+        let (engine, seekers) = fixtureEngine()
+        var changed = Array(engine.postings.prefix(3))
+        for i in changed.indices { changed[i].title += " 변경" }
+        let deleted = [engine.postings[5].id]
+        let expected = try IndexDirectory.merge(
+            (engine.postings, engine.index), delta: changed, deleted: Set(deleted + changed.map(\.id)), model: model)
+        func attempt(_ io: FaultyFiles, compact: Bool) throws -> (String, Result<IndexDirectory.UpdateSummary, JobMatchError>) {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-faults-\(UUID().uuidString)").path
+            try IndexDirectory.write(engine, to: dir)
+            let r = Result { () throws(JobMatchError) in
+                try IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalogGeneration: nil,
+                                          compactRatio: compact ? 0 : .infinity, io: io)
+            }
+            return (dir, r)
+        }
+        for compact in [false, true] {
+            // what the whole update writes when nothing fails
+            let probe = FaultyFiles()
+            let (probeDir, ok) = try attempt(probe, compact: compact)
+            defer { try? FileManager.default.removeItem(atPath: probeDir) }
+            #expect(try ok.get().compacted == compact)
+            #expect(try IndexDirectory.load(probeDir, model: model).index == expected.index)
+            var failures = 0
+            // a disk that fills up anywhere along the way, then an I/O error at each operation
+            let budgets = stride(from: 0, to: probe.bytes, by: max(1, probe.bytes / 40)).map { FaultyFiles(budget: $0) }
+            let errors = (0..<probe.operations).map { FaultyFiles(failAt: $0) }
+            for io in budgets + errors {
+                let (dir, r) = try attempt(io, compact: compact)
+                defer { try? FileManager.default.removeItem(atPath: dir) }
+                guard case .failure(let error) = r else { continue }
+                failures += 1
+                #expect(error.message.contains("No space left on device") || error.message.contains("Input/output error"), "\(error)")
+                #expect(error.message.contains("the index was not changed"), "\(error)")
+                // the previous commit is live and whole
+                let live = try IndexDirectory.load(dir, model: model)
+                #expect(live.index == engine.index && live.postings == engine.postings)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasSuffix(".tmp") })
+                // with space again, the same update succeeds
+                _ = try IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalogGeneration: nil,
+                                              compactRatio: compact ? 0 : .infinity)
+                let after = try IndexDirectory.load(dir, model: model)
+                #expect(after.index == expected.index)
+                #expect(after.recommend(seekers[0], top: 5, asOf: asOf) == expected.recommend(seekers[0], top: 5, asOf: asOf))
+            }
+            #expect(failures >= 40, "compact \(compact): \(failures) failing writes exercised")
+        }
+    }
 }

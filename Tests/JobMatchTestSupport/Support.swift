@@ -2,6 +2,11 @@ import Foundation
 package import JobMatchIndex
 package import JobMatchRanking
 import JobMatchText
+package import JobMatchKernels
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A small deterministic PRNG for seeded property tests (SplitMix64).
 package struct SeededRandom: RandomNumberGenerator, Sendable {
@@ -100,4 +105,49 @@ package enum ReferenceScorer {
         }
         return out
     }
+}
+
+/// File operations that fail on purpose (Lucene's MockDirectoryWrapper idea): a byte budget after
+/// which writes stop with ENOSPC (the bytes that fit are written, like a real full disk), and/or
+/// an I/O error (EIO) at one chosen operation. Counts operations and bytes.
+package final class FaultyFiles: FileOperations {
+    struct State {
+        var budget: Int
+        var failAt: Int?
+        var operations = 0
+        var bytes = 0
+    }
+    private let state: Mutex<State>
+
+    package init(budget: Int = .max, failAt: Int? = nil) { state = Mutex(State(budget: budget, failAt: failAt)) }
+
+    package var operations: Int { state.withLock { $0.operations } }
+    package var bytes: Int { state.withLock { $0.bytes } }
+
+    private func next(_ path: String) throws(FileSystem.Failure) {
+        let fail = state.withLock { s -> Bool in
+            defer { s.operations += 1 }
+            return s.failAt == s.operations
+        }
+        if fail { throw FileSystem.Failure(operation: "write", path: path, code: EIO) }
+    }
+
+    package func write(_ bytes: [UInt8], to path: String) throws(FileSystem.Failure) {
+        try next(path)
+        let fits = state.withLock { s -> Int in
+            let n = min(bytes.count, s.budget)
+            s.budget -= n
+            s.bytes += n
+            return n
+        }
+        try FileSystem.write(Array(bytes.prefix(fits)), to: path)
+        if fits < bytes.count { throw FileSystem.Failure(operation: "write", path: path, code: ENOSPC) }
+    }
+
+    package func atomicReplace(_ destination: String, with source: String) throws(FileSystem.Failure) {
+        try next(source)
+        try FileSystem.atomicReplace(destination, with: source)
+    }
+
+    package func remove(_ path: String) { FileSystem.real.remove(path) }
 }
