@@ -65,7 +65,7 @@ struct IngestCommand: ParsableCommand {
                 rejected = report.errors.count
             }
         } catch let e as ExitCode { throw e } catch {
-            Console.err("error: \(catalog.path): the ingest was not committed (\(error))")
+            Console.err("error: \(catalog.path): the ingest was not committed; the catalog is as before (\(catalog.explain(error)))")
             throw ExitCode(2)
         }
         counts.rejected = rejected
@@ -124,7 +124,7 @@ func setOpen(_ ids: [String], open: Bool, data: DataDirOptions, _ modelOptions: 
     let catalog = try data.open()
     let r: (changed: [String], unchanged: [String], missing: [String])
     do { r = try catalog.setOpen(ids, open: open) } catch {
-        Console.err("error: \(error)")
+        Console.err("error: \(catalog.path): nothing was changed (\(catalog.explain(error)))")
         throw ExitCode(2)
     }
     Console.out("\(open ? "reopened" : "closed") \(r.changed.count), already \(open ? "open" : "closed") \(r.unchanged.count), unknown \(r.missing.count)")
@@ -150,7 +150,7 @@ struct DeleteCommand: ParsableCommand {
         let catalog = try data.open()
         let r: (deleted: [String], missing: [String])
         do { r = try catalog.delete(Catalog.Kind(rawValue: kind)!, ids: ids) } catch {
-            Console.err("error: \(error)")
+            Console.err("error: \(catalog.path): nothing was deleted (\(catalog.explain(error)))")
             throw ExitCode(2)
         }
         Console.out("deleted \(r.deleted.count), unknown \(r.missing.count)")

@@ -37,8 +37,34 @@ package final class Catalog: Sendable {
             try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch {
-            throw JobMatchError("\(path): cannot open the catalog (\(error))")
+            throw JobMatchError("\(path): cannot open the catalog (\(Self.explain(error, directory: directory)))")
         }
+    }
+
+    /// The error, plus the free space when the file system is (nearly) full: SQLite reports a full
+    /// disk as SQLITE_FULL, but when not even its journal can grow it says "disk I/O error".
+    package static func explain(_ error: any Error, directory: String) -> String {
+        var text = "\(error)"
+        if let free = (try? FileManager.default.attributesOfFileSystem(forPath: directory))?[.systemFreeSize] as? NSNumber,
+            free.int64Value < 1 << 20
+        {
+            text += " — the disk is full: \(free.int64Value) bytes free on the file system of \(directory)"
+        }
+        return text
+    }
+
+    package func explain(_ error: any Error) -> String {
+        Self.explain(error, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    package func pageCount() throws -> Int? {
+        try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") }
+    }
+
+    /// Caps the catalog's size (`PRAGMA max_page_count` on the writer): past it, writes fail with
+    /// SQLITE_FULL as on a full disk. For operators who bound the catalog, and for tests.
+    package func limitPages(_ pages: Int) throws {
+        try pool.barrierWriteWithoutTransaction { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)") }
     }
 
     static var migrator: DatabaseMigrator {

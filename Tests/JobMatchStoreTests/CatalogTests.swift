@@ -196,4 +196,27 @@ struct CatalogTests {
             Issue.record("another model's refresh touched the index")
         }
     }
+
+    @Test("a full catalog (SQLITE_FULL): the whole ingest is rolled back, nothing partial; with room again it succeeds")
+    func catalogFull() throws {
+        let dir = freshDirectory("full")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let catalog = try Catalog(directory: dir)
+        _ = try catalog.upsert(postings: Array(postings.prefix(10)))
+        let before = try catalog.summary(), generation = try catalog.generation()
+        let pages = try #require(try catalog.pageCount())
+        try catalog.limitPages(pages + 2)
+        do {
+            _ = try catalog.upsert(postings: postings)
+            Issue.record("110 postings fitted in 2 pages")
+        } catch {
+            #expect("\(error)".contains("database or disk is full"), "\(error)")
+        }
+        #expect(try catalog.summary() == before, "nothing partial")
+        #expect(try catalog.generation() == generation)
+        #expect(try catalog.integrityCheck() == ["ok"])
+        try catalog.limitPages(1 << 30)
+        let c = try catalog.upsert(postings: postings)
+        #expect(c.inserted == 110 && c.unchanged == 10)
+    }
 }
