@@ -15,7 +15,9 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzAnalyzer FuzzRedactor FuzzJSONLines FuzzIndexReader)
 export SWIFT_BACKTRACE=enable=no   # let libFuzzer and ASan report crashes themselves
 for t in "${targets[@]}"; do
-  JOBMATCH_FUZZ=1 swift build -c release --build-path .build-fuzz \
+  # Fuzz/toolset.json links with ld.bfd: gold crashes on these ASan objects
+  # ("internal error in format_file_lineno"), and SwiftPM ignores -Xswiftc -use-ld
+  JOBMATCH_FUZZ=1 swift build -c release --build-path .build-fuzz --toolset Fuzz/toolset.json \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product "$t" 2>&1 | tail -1
 done
 status=0

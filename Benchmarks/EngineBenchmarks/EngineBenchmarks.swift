@@ -142,7 +142,7 @@ let benchmarks = {
         var changed = Array(postings.prefix(postingCount / 100))
         for i in changed.indices { changed[i].title += " 신규" }
         let deleted = postings.suffix(postingCount / 200).map(\.id)
-        _ = try! IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalogGeneration: nil)
+        _ = try! IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalog: nil)
         return dir
     }
     Benchmark("index open with a delta (\(postingCount / 1000)k postings, 1% changed, 0.5% deleted: merged on open)",

@@ -103,8 +103,12 @@ struct ReopenPostingsCommand: ParsableCommand {
 func refreshIndex(_ catalog: Catalog, _ modelOptions: ModelOptions) throws {
     let dir = IndexMaintenance.indexDirectory(of: catalog)
     guard FileManager.default.fileExists(atPath: dir + "/index.json") else { return }
-    let model = try Steps.model(modelOptions)
     do {
+        let model: Model
+        do { model = try Model.load(directory: Model.locate(explicit: modelOptions.model)) } catch {
+            Console.err("warning: the catalog change is committed, but \(dir) was not updated: the model does not load (\(error))")
+            return
+        }
         switch try IndexMaintenance.refresh(catalog, indexDirectory: dir, model: model, rebuild: false) {
         case .current, .missing: break
         case .updated(let s):
@@ -306,14 +310,12 @@ struct SnapshotCommand: ParsableCommand {
         let dataDir = URL(fileURLWithPath: catalog.path).deletingLastPathComponent().path
         do {
             try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try catalog.backup(to: out + "/catalog.sqlite")
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: dataDir + "/index", isDirectory: &isDir), isDir.boolValue {
-                try fm.createDirectory(atPath: out + "/index", withIntermediateDirectories: true)
-                for f in try fm.contentsOfDirectory(atPath: dataDir + "/index").sorted() {
-                    try fm.copyItem(atPath: dataDir + "/index/" + f, toPath: out + "/index/" + f)
-                }
+            // the index first, then the catalog: the snapshot's index is never ahead of its
+            // catalog, so after a restore it catches up instead of holding changes the catalog lacks
+            if fm.fileExists(atPath: dataDir + "/index/index.json") {
+                _ = try IndexDirectory.copyLive(dataDir + "/index", to: out + "/index")
             }
+            try catalog.backup(to: out + "/catalog.sqlite")
             let files = try Snapshots.checksums(out)
             let manifest = SnapshotManifest(files: files, summary: try catalog.summary())
             try (Console.json(manifest) + "\n").write(toFile: out + "/snapshot.json", atomically: true, encoding: .utf8)
@@ -378,6 +380,10 @@ struct RestoreCommand: ParsableCommand {
         do {
             guard try catalog.integrityCheck() == ["ok"] else { throw JobMatchError("integrity check failed after restore") }
             summary = try catalog.summary()
+            // a new epoch: indexes of the catalog as it was before the restore are never taken
+            // as current; the snapshot's own index (taken just before its catalog) is its partner
+            let epoch = try catalog.renewEpoch()
+            if fm.fileExists(atPath: dir + "/index/index.json") { try IndexDirectory.restamp(dir + "/index", epoch: epoch) }
         } catch {
             Console.err("error: \(catalog.path): \(error)")
             throw ExitCode(2)

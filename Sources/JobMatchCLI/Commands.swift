@@ -93,23 +93,23 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         let model = try Steps.model(modelOptions)
         let records: [Posting]
-        var generation: Int?
+        var stamp: IndexDirectory.CatalogStamp?
         var out = self.out ?? ""
         if let postings { records = try Steps.postings(postings, allowInvalid: allowInvalid) } else {
             let catalog = try DataDirOptions(dataDir: dataDir).open()
             if self.out == nil { out = IndexMaintenance.indexDirectory(of: catalog) }
-            let read: (generation: Int, postings: LoadReport<Posting>)
+            let read: (stamp: IndexDirectory.CatalogStamp, postings: LoadReport<Posting>)
             do { read = try catalog.postingsWithGeneration() } catch {
                 Console.err("error: \(catalog.path): \(error)")
                 throw ExitCode(2)
             }
             try Steps.check(read.postings, allowInvalid: allowInvalid)
             records = read.postings.records
-            generation = read.generation
+            stamp = read.stamp
         }
         Console.progress("indexing \(records.count) postings…")
         let engine = MatchEngine(postings: records, model: model)
-        do { try IndexDirectory.write(engine, to: out, catalogGeneration: generation) } catch {
+        do { try IndexDirectory.write(engine, to: out, catalog: stamp) } catch {
             Console.err("error: \(error)")
             throw ExitCode(2)
         }

@@ -78,6 +78,30 @@ extension FileSystem {
     }
 }
 
+/// An advisory lock on a file (`flock(2)`), held until the object goes away: shared for readers,
+/// exclusive for a writer. Locks belong to the open file, so one process must not take the same
+/// lock twice.
+package final class FileLock {
+    private let fd: Int32
+
+    package init(_ path: String, exclusive: Bool) throws(FileSystem.Failure) {
+        let fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw FileSystem.Failure(operation: "open lock", path: path, code: errno) }
+        while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
+            if errno == EINTR { continue }
+            let code = errno
+            close(fd)
+            throw FileSystem.Failure(operation: "lock", path: path, code: code)
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
 #if canImport(Glibc)
 private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
 #elseif canImport(Darwin)

@@ -116,6 +116,28 @@ package enum IndexDirectory {
         package var deleted: [String]
         /// The catalog generation the index reflects (nil when built from a file).
         package var catalogGeneration: Int?
+        /// The catalog it was built from (a random number the catalog keeps; a restore renews it).
+        package var catalogEpoch: Int?
+    }
+
+    /// Which catalog state an index reflects.
+    package struct CatalogStamp: Sendable, Equatable {
+        package var generation: Int
+        package var epoch: Int
+        package init(generation: Int, epoch: Int) {
+            self.generation = generation
+            self.epoch = epoch
+        }
+    }
+
+    /// Writers (write, update, compact, restamp) hold `DIR/.lock` exclusively, readers (load, copy)
+    /// shared: a reader never sees a writer remove the files it is reading, and two writers never
+    /// pick the same file names. Without a lock file (read-only folder) reading goes ahead.
+    static func lock(_ dir: String, exclusive: Bool) throws(JobMatchError) -> FileLock? {
+        do { return try FileLock(dir + "/.lock", exclusive: exclusive) } catch {
+            if !exclusive && [EACCES, EROFS, ENOENT, EPERM].contains(error.code) { return nil }
+            throw JobMatchError("\(dir): cannot lock the index (\(error))")
+        }
     }
 
     /// A fingerprint of the settings that shape the index (analyzer + BM25 + field weights).
@@ -151,11 +173,16 @@ package enum IndexDirectory {
     }
 
     /// Writes `engine` as a new segment (no delta) and makes it live.
-    package static func write(_ engine: MatchEngine, to dir: String, catalogGeneration: Int? = nil, io: any FileOperations = FileSystem.real) throws(JobMatchError) {
-        let fm = FileManager.default
-        do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+    package static func write(_ engine: MatchEngine, to dir: String, catalog: CatalogStamp? = nil, io: any FileOperations = FileSystem.real) throws(JobMatchError) {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
         }
+        let held = try lock(dir, exclusive: true)
+        defer { withExtendedLifetime(held) {} }
+        try writeLocked(engine, to: dir, catalog: catalog, io: io)
+    }
+
+    static func writeLocked(_ engine: MatchEngine, to dir: String, catalog: CatalogStamp?, io: any FileOperations) throws(JobMatchError) {
         let sequence = ((try? meta(dir))?.sequence ?? 0) + 1
         let segment = name("segment", sequence, "bin")
         let bytes = IndexFile.encode(engine.index, records: PostingRecords.encode(engine.postings))
@@ -165,7 +192,8 @@ package enum IndexDirectory {
             modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
             openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
             sequence: sequence, segment: segment, segmentFooter: IndexFile.fingerprint(bytes), segmentDocuments: engine.postings.count,
-            delta: nil, deltaSHA256: nil, deltaDocuments: 0, deleted: [], catalogGeneration: catalogGeneration)
+            delta: nil, deltaSHA256: nil, deltaDocuments: 0, deleted: [], catalogGeneration: catalog?.generation,
+            catalogEpoch: catalog?.epoch)
         try commit(m, in: dir, io)
     }
 
@@ -178,6 +206,10 @@ package enum IndexDirectory {
             try io.atomicReplace(path, with: tmp)
         } catch {
             io.remove(tmp)
+            if error.operation == "fsync" && error.path != tmp && FileManager.default.fileExists(atPath: path) {
+                // the rename happened; only the directory's fsync failed
+                throw JobMatchError("\(error) after renaming \(path) into place: the new file is live but may not survive a power failure")
+            }
             throw JobMatchError("\(error) while writing \(bytes.count) bytes; the index was not changed (the previous one stays live)")
         }
     }
@@ -255,6 +287,12 @@ package enum IndexDirectory {
     }
 
     package static func load(_ dir: String, model: Model) throws(JobMatchError) -> MatchEngine {
+        let held = try lock(dir, exclusive: false)
+        defer { withExtendedLifetime(held) {} }
+        return try loadLocked(dir, model: model)
+    }
+
+    static func loadLocked(_ dir: String, model: Model) throws(JobMatchError) -> MatchEngine {
         let m = try meta(dir)
         guard m.modelFingerprint == fingerprint(model) else {
             throw JobMatchError("\(dir): built with model \(m.modelName) \(m.modelVersion) whose analyzer/BM25 settings differ from model \(model.name) \(model.version) at \(model.directory); rebuild with `jobmatch index`")
@@ -316,9 +354,11 @@ package enum IndexDirectory {
     /// go to a new delta (plus deletion marks for the segment's copies), or, once the delta and
     /// marks pass `compactRatio` of the segment, everything is merged into a new segment.
     package static func update(
-        _ dir: String, model: Model, upserts: [Posting], deletes: [String], catalogGeneration: Int?,
+        _ dir: String, model: Model, upserts: [Posting], deletes: [String], catalog: CatalogStamp?,
         compactRatio: Double = defaultCompactRatio, io: any FileOperations = FileSystem.real
     ) throws(JobMatchError) -> UpdateSummary {
+        let held = try lock(dir, exclusive: true)
+        defer { withExtendedLifetime(held) {} }
         let m = try meta(dir)
         guard m.modelFingerprint == fingerprint(model) else {
             throw JobMatchError("\(dir): built with another model's analyzer/BM25 settings; rebuild with `jobmatch index`")
@@ -342,7 +382,7 @@ package enum IndexDirectory {
         let deltaPostings = delta.values.sorted { $0.id < $1.id }
         if Double(deltaPostings.count + deleted.count) > compactRatio * Double(max(base.postings.count, 1)) {
             let engine = try merge(base, delta: deltaPostings, deleted: deleted, model: model)
-            try write(engine, to: dir, catalogGeneration: catalogGeneration, io: io)
+            try writeLocked(engine, to: dir, catalog: catalog, io: io)
             summary.compacted = true
             summary.segmentDocuments = engine.postings.count
             return summary
@@ -356,7 +396,8 @@ package enum IndexDirectory {
         next.deltaDocuments = deltaPostings.count
         next.documentCount = live.count
         next.openCount = live.filter(\.isOpen).count
-        next.catalogGeneration = catalogGeneration
+        next.catalogGeneration = catalog?.generation
+        next.catalogEpoch = catalog?.epoch
         if deltaPostings.isEmpty {
             next.delta = nil
             next.deltaSHA256 = nil
@@ -381,11 +422,41 @@ package enum IndexDirectory {
 
     /// Merges the delta into a new segment (nothing to do without one).
     package static func compact(_ dir: String, model: Model, io: any FileOperations = FileSystem.real) throws(JobMatchError) -> Bool {
+        let held = try lock(dir, exclusive: true)
+        defer { withExtendedLifetime(held) {} }
         let m = try meta(dir)
         guard m.delta != nil || !m.deleted.isEmpty else { return false }
-        let engine = try load(dir, model: model)
-        try write(engine, to: dir, catalogGeneration: m.catalogGeneration, io: io)
+        let engine = try loadLocked(dir, model: model)
+        let stamp = m.catalogGeneration.flatMap { g in m.catalogEpoch.map { CatalogStamp(generation: g, epoch: $0) } }
+        try writeLocked(engine, to: dir, catalog: stamp, io: io)
         return true
+    }
+
+    /// Records that the index belongs to the catalog with `epoch` (after a restore put a catalog
+    /// and the index snapshotted with it back together).
+    package static func restamp(_ dir: String, epoch: Int) throws(JobMatchError) {
+        let held = try lock(dir, exclusive: true)
+        defer { withExtendedLifetime(held) {} }
+        var m = try meta(dir)
+        m.catalogEpoch = epoch
+        m.sequence += 1
+        try commit(m, in: dir, FileSystem.real)
+    }
+
+    /// Copies the live files (those index.json names, and index.json) into `destination`, under the
+    /// shared lock so that no writer changes them meanwhile. Returns the names copied.
+    package static func copyLive(_ dir: String, to destination: String) throws(JobMatchError) -> [String] {
+        let held = try lock(dir, exclusive: false)
+        defer { withExtendedLifetime(held) {} }
+        let m = try meta(dir)
+        let names = [m.segment] + (m.delta.map { [$0] } ?? []) + ["index.json"]
+        do {
+            try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            for n in names { try FileManager.default.copyItem(atPath: dir + "/" + n, toPath: destination + "/" + n) }
+        } catch {
+            throw JobMatchError("\(destination): cannot copy the index (\(error.localizedDescription))")
+        }
+        return names
     }
 }
 

@@ -119,14 +119,26 @@ package enum PostingRecords {
             p.regionNationwide = has(4)
             field = "employmentType"
             guard let types = r.u8() else { throw fail("truncated") }
+            var lastType = -1
             for _ in 0..<types {
-                guard let t = r.u8(), Int(t) < EmploymentType.allCases.count else { throw fail("truncated or unknown type") }
+                guard let t = r.u8(), Int(t) < EmploymentType.allCases.count, Int(t) > lastType else {
+                    throw fail("truncated, unknown, repeated or unsorted type")
+                }
+                lastType = Int(t)
                 p.employmentTypes.append(EmploymentType.allCases[Int(t)])
             }
-            if has(5) { p.salaryMin = try int("salaryMin") }
-            if has(6) { p.salaryMax = try int("salaryMax") }
-            if has(7) { p.experienceMin = try int("experienceMin") }
-            if has(8) { p.experienceMax = try int("experienceMax") }
+            // the same ranges the interchange schema enforces (the engine relies on them)
+            func bounded(_ name: String, _ range: ClosedRange<Int>) throws(Failure) -> Int {
+                let v = try int(name)
+                guard range.contains(v) else { throw fail("\(v) is outside \(range.lowerBound)...\(range.upperBound)") }
+                return v
+            }
+            if has(5) { p.salaryMin = try bounded("salaryMin", 0...RecordParsing.maxSalary) }
+            if has(6) { p.salaryMax = try bounded("salaryMax", 0...RecordParsing.maxSalary) }
+            if let lo = p.salaryMin, let hi = p.salaryMax, lo > hi { throw fail("salaryMax \(hi) is below salaryMin \(lo)") }
+            if has(7) { p.experienceMin = try bounded("experienceMin", 0...RecordParsing.maxYears) }
+            if has(8) { p.experienceMax = try bounded("experienceMax", 0...RecordParsing.maxYears) }
+            if let lo = p.experienceMin, let hi = p.experienceMax, lo > hi { throw fail("experienceMax \(hi) is below experienceMin \(lo)") }
             if has(9) {
                 field = "education"
                 guard let e = r.u8(), let education = Education(rawValue: Int(e)) else { throw fail("truncated or unknown level") }
@@ -198,13 +210,13 @@ struct RecordReader {
     mutating func str() -> String? {
         guard let n = u32(), Int(n) <= remaining else { return nil }
         defer { position += Int(n) }
-        // Decoding repairs invalid UTF-8 by inserting U+FFFD (EF BF BD): the input was valid when
-        // the length is unchanged and no U+FFFD appeared that the input did not have (checked
-        // byte by byte only when a 0xEF byte is present).
+        // Decoding repairs invalid UTF-8 by inserting U+FFFD (EF BF BD), so a repaired string
+        // contains a 0xEF byte: when the result has none and its length is unchanged, the input
+        // was valid; otherwise compare byte by byte (valid text may hold U+FFFD itself).
         let raw = bytes[position..<(position + Int(n))]
         let s = String(decoding: raw, as: UTF8.self)
         guard s.utf8.count == raw.count else { return nil }
-        if raw.contains(0xEF) && !s.utf8.elementsEqual(raw) { return nil }
+        if s.utf8.contains(0xEF) && !s.utf8.elementsEqual(raw) { return nil }
         return s
     }
 }

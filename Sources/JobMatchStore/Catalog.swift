@@ -110,6 +110,9 @@ package final class Catalog: Sendable {
                 INSERT INTO state (key, value) VALUES ('generation', 0);
                 """)
         }
+        m.registerMigration("v3: catalog epoch (which catalog an index was built from)") { db in
+            try db.execute(sql: "INSERT INTO state (key, value) VALUES ('epoch', abs(random() % 9007199254740991))")
+        }
         return m
     }
 
@@ -124,6 +127,25 @@ package final class Catalog: Sendable {
         try Int.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? 0
     }
 
+    static func epoch(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'epoch'") ?? 0
+    }
+
+    /// A random number that names this catalog; indexes record it. A restore renews it, so an
+    /// index built from the catalog before the restore is never taken as current.
+    package func epoch() throws -> Int {
+        try pool.read { db in try Self.epoch(db) }
+    }
+
+    /// Gives the catalog a new epoch (after a restore); returns it.
+    @discardableResult
+    package func renewEpoch() throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE state SET value = abs(random() % 9007199254740991) WHERE key = 'epoch'")
+            return try Self.epoch(db)
+        }
+    }
+
     static func nextGeneration(_ db: Database) throws -> Int {
         let g = try generation(db) + 1
         try db.execute(sql: "UPDATE state SET value = ? WHERE key = 'generation'", arguments: [g])
@@ -132,6 +154,7 @@ package final class Catalog: Sendable {
 
     package struct PostingChanges: Sendable {
         package var generation: Int
+        package var epoch: Int
         /// Postings added or changed after the given generation (validated again).
         package var upserts: LoadReport<Posting>
         /// Ids removed after it (and not added again).
@@ -142,20 +165,20 @@ package final class Catalog: Sendable {
     /// generation.
     package func postingChanges(since: Int) throws -> PostingChanges {
         try pool.read { db in
-            let g = try Self.generation(db)
+            let g = try Self.generation(db), e = try Self.epoch(db)
             let lines = try String.fetchAll(db, sql: "SELECT record FROM posting WHERE generation > ? ORDER BY id", arguments: [since])
             let deleted = try String.fetchAll(db, sql: "SELECT id FROM posting_removed WHERE generation > ? AND id NOT IN (SELECT id FROM posting) ORDER BY id", arguments: [since])
             let report = JSONLines.parsePostings(Array(lines.joined(separator: "\n").utf8), file: path + " (postings)")
-            return PostingChanges(generation: g, upserts: report, deleted: deleted)
+            return PostingChanges(generation: g, epoch: e, upserts: report, deleted: deleted)
         }
     }
 
     /// Every posting and the generation they make up, read in one snapshot.
-    package func postingsWithGeneration() throws -> (generation: Int, postings: LoadReport<Posting>) {
+    package func postingsWithGeneration() throws -> (stamp: IndexDirectory.CatalogStamp, postings: LoadReport<Posting>) {
         try pool.read { db in
-            let g = try Self.generation(db)
+            let stamp = IndexDirectory.CatalogStamp(generation: try Self.generation(db), epoch: try Self.epoch(db))
             let lines = try String.fetchAll(db, sql: "SELECT record FROM posting ORDER BY id")
-            return (g, JSONLines.parsePostings(Array(lines.joined(separator: "\n").utf8), file: path + " (postings)"))
+            return (stamp, JSONLines.parsePostings(Array(lines.joined(separator: "\n").utf8), file: path + " (postings)"))
         }
     }
 

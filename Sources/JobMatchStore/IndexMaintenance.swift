@@ -37,18 +37,23 @@ package enum IndexMaintenance {
             if rebuild { return try full(catalog, dir, model, reason: "built with model \(meta.modelName) \(meta.modelVersion)'s settings") }
             return .otherModel("\(meta.modelName) \(meta.modelVersion)")
         }
-        guard let since = meta.catalogGeneration else {
-            return try full(catalog, dir, model, reason: "not built from this catalog")
+        let epoch = try catalog.epoch()
+        guard let since = meta.catalogGeneration, meta.catalogEpoch == epoch else {
+            let why = meta.catalogGeneration == nil ? "not built from this catalog" : "built from another state of the catalog (before a restore?)"
+            guard rebuild else { return .refused(why) }
+            return try full(catalog, dir, model, reason: why)
         }
         let changes = try catalog.postingChanges(since: since)
-        if changes.generation == since { return .current }
-        guard changes.generation > since, changes.upserts.errors.isEmpty else {
-            return try full(catalog, dir, model, reason: changes.generation < since ? "the catalog is older than the index (restored?)" : "stored postings do not validate")
+        if changes.generation == since && changes.epoch == epoch { return .current }
+        guard changes.generation > since, changes.epoch == epoch, changes.upserts.errors.isEmpty else {
+            let why = changes.upserts.errors.isEmpty ? "the catalog is behind the index (restored?)" : "stored postings do not validate"
+            guard rebuild else { return .refused(why) }
+            return try full(catalog, dir, model, reason: why)
         }
         do {
             let summary = try IndexDirectory.update(
                 dir, model: model, upserts: changes.upserts.records, deletes: changes.deleted,
-                catalogGeneration: changes.generation, compactRatio: compactRatio)
+                catalog: IndexDirectory.CatalogStamp(generation: changes.generation, epoch: changes.epoch), compactRatio: compactRatio)
             return .updated(summary)
         } catch {
             guard rebuild else { throw error }
@@ -58,9 +63,9 @@ package enum IndexMaintenance {
 
     /// A new segment of every catalog posting, stamped with the generation read with them.
     package static func full(_ catalog: Catalog, _ dir: String, _ model: Model, reason: String) throws -> Outcome {
-        let (generation, report) = try catalog.postingsWithGeneration()
+        let (stamp, report) = try catalog.postingsWithGeneration()
         if let e = report.errors.first { throw JobMatchError("\(catalog.path): a stored posting does not validate (\(e)); the index was not rebuilt") }
-        try IndexDirectory.write(MatchEngine(postings: report.records, model: model), to: dir, catalogGeneration: generation)
+        try IndexDirectory.write(MatchEngine(postings: report.records, model: model), to: dir, catalog: stamp)
         return .rebuilt(reason: reason)
     }
 

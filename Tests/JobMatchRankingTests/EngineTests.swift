@@ -206,7 +206,7 @@ struct RankingTests {
         try IndexDirectory.write(engine, to: dir)
         var files = ""
         let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-        #expect(names.count == 2, "segment and index.json: \(names)")
+        #expect(names.filter { !$0.hasPrefix(".") }.count == 2, "segment and index.json (and the lock file): \(names)")
         for f in names { files += String(decoding: FileManager.default.contents(atPath: dir + "/" + f)!, as: UTF8.self) }
         for c in canaries {
             #expect(!vocabulary.contains(c), "\(c) in vocabulary")
@@ -473,7 +473,8 @@ struct ModelTests {
         postings[0].regionNationwide = true
         postings[0].url = "https://example.org/공고?id=1"
         postings[1].deadline = Day(year: 2027, month: 2, day: 28)
-        postings[1].salaryMin = -5  // any Int survives, the validator guards the meaning
+        postings[1].salaryMin = 0
+        postings[1].salaryMax = 1_000_000
         let bytes = PostingRecords.encode(postings)
         #expect(try PostingRecords.decode(bytes) == postings)
         #expect(PostingRecords.encode(try PostingRecords.decode(bytes)) == bytes)
@@ -490,6 +491,22 @@ struct ModelTests {
         } catch {
             #expect(error.record == 0 && error.field == "id", "\(error)")
         }
+        // values the schema forbids are refused as the JSON reader refuses them (the engine's
+        // narrow integer columns rely on it): a salary of 2^31, inverted ranges, repeated types
+        for bad in [{ (p: inout Posting) in p.salaryMax = 1 << 31 }, { $0.salaryMin = 5; $0.salaryMax = 4 },
+                    { $0.experienceMin = -1 }, { $0.experienceMin = 3; $0.experienceMax = 2 },
+                    { $0.employmentTypes = [.contract, .regular] }, { $0.employmentTypes = [.regular, .regular] }] {
+            var broken = postings
+            bad(&broken[2])
+            #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(PostingRecords.encode(broken)) }
+        }
+        // a 3-byte invalid sequence (a truncated 4-byte one) repairs to a 3-byte U+FFFD: still refused
+        var truncatedSequence = postings
+        truncatedSequence[0].title = "ABC"
+        var raw = PostingRecords.encode(truncatedSequence)
+        let at = raw.indices.first { raw[$0] == 0x41 && raw[$0 + 1] == 0x42 && raw[$0 + 2] == 0x43 }!
+        raw[at] = 0xF1; raw[at + 1] = 0x80; raw[at + 2] = 0x80
+        #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(raw) }
         // every truncation is refused, never a crash
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
             #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(Array(bytes.prefix(cut))) }
@@ -548,7 +565,7 @@ struct ModelTests {
                 let deletedNow = Set(deletes)
                 let summary = try IndexDirectory.update(
                     dir, model: model, upserts: upserts.filter { !deletedNow.contains($0.id) }, deletes: deletes,
-                    catalogGeneration: step, compactRatio: seed % 2 == 0 ? 0.1 : .infinity)
+                    catalog: IndexDirectory.CatalogStamp(generation: step, epoch: 1), compactRatio: seed % 2 == 0 ? 0.1 : .infinity)
                 if summary.compacted { compactions += 1 }
                 let loaded = try IndexDirectory.load(dir, model: model)
                 let fresh = MatchEngine(postings: Array(live.values), model: model)
@@ -561,7 +578,7 @@ struct ModelTests {
             }
             if seed % 2 == 0 { #expect(compactions > 0, "seed \(seed): the 10% ratio never compacted") }
             let meta = try IndexDirectory.meta(dir)
-            let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted()
             #expect(Set(files) == Set([meta.segment, "index.json"] + (meta.delta.map { [$0] } ?? [])), "only live files remain: \(files)")
             // compaction gives the same engine
             _ = try IndexDirectory.compact(dir, model: model)
@@ -584,7 +601,7 @@ struct ModelTests {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-faults-\(UUID().uuidString)").path
             try IndexDirectory.write(engine, to: dir)
             let r = Result { () throws(JobMatchError) in
-                try IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalogGeneration: nil,
+                try IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalog: nil,
                                           compactRatio: compact ? 0 : .infinity, io: io)
             }
             return (dir, r)
@@ -612,7 +629,7 @@ struct ModelTests {
                 #expect(live.index == engine.index && live.postings == engine.postings)
                 #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasSuffix(".tmp") })
                 // with space again, the same update succeeds
-                _ = try IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalogGeneration: nil,
+                _ = try IndexDirectory.update(dir, model: model, upserts: changed, deletes: deleted, catalog: nil,
                                               compactRatio: compact ? 0 : .infinity)
                 let after = try IndexDirectory.load(dir, model: model)
                 #expect(after.index == expected.index)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import JobMatchRanking
 import JobMatchSample
 import JobMatchStore
@@ -116,7 +117,8 @@ struct CatalogTests {
         #expect(again.deleted.isEmpty && again.upserts.records.map(\.id).sorted() == [closed, deleted].sorted())
         #expect(try catalog.postingChanges(since: again.generation).upserts.records.isEmpty)
         let all = try catalog.postingsWithGeneration()
-        #expect(all.generation == 4 && all.postings.records.count == 50)
+        let epoch = try catalog.epoch()
+        #expect(all.stamp.generation == 4 && all.postings.records.count == 50 && all.stamp.epoch == epoch)
     }
 
     @Test("property: after any seeded sequence of upserts, closes and deletes, the incrementally kept index equals a fresh build of the catalog")
@@ -218,5 +220,56 @@ struct CatalogTests {
         try catalog.limitPages(1 << 30)
         let c = try catalog.upsert(postings: postings)
         #expect(c.inserted == 110 && c.unchanged == 10)
+    }
+
+    @Test("an index of the catalog before a restore (another epoch) is never taken as current, even when the generations line up")
+    func epochAfterRestore() throws {
+        let dir = freshDirectory("epoch")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let catalog = try Catalog(directory: dir)
+        let model = Fixtures.model()
+        _ = try catalog.upsert(postings: Array(postings.prefix(30)))
+        let indexDir = IndexMaintenance.indexDirectory(of: catalog)
+        _ = try IndexMaintenance.engine(catalog, model: model)
+        #expect(try IndexMaintenance.refresh(catalog, indexDirectory: indexDir, model: model, rebuild: false) == .current)
+        try catalog.renewEpoch()
+        if case .refused(let why) = try IndexMaintenance.refresh(catalog, indexDirectory: indexDir, model: model, rebuild: false) {
+            #expect(why.contains("another state of the catalog"))
+        } else {
+            Issue.record("an index of another epoch was not refused")
+        }
+        if case .rebuilt = try IndexMaintenance.refresh(catalog, indexDirectory: indexDir, model: model, rebuild: true) {} else {
+            Issue.record("not rebuilt")
+        }
+        #expect(try IndexMaintenance.refresh(catalog, indexDirectory: indexDir, model: model, rebuild: false) == .current)
+    }
+
+    @Test("concurrent writers and readers of one index directory: the lock keeps every update, and readers always open a whole index")
+    func concurrentUpdates() throws {
+        let dir = freshDirectory("concurrent")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = Fixtures.model()
+        let base = Array(postings.prefix(40))
+        try IndexDirectory.write(MatchEngine(postings: base, model: model), to: dir)
+        let extra = Array(postings[40..<100])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            do {
+                if worker < 2 {  // writers: each adds its own postings, a few at a time
+                    for chunk in stride(from: worker * 30, to: worker * 30 + 30, by: 5) {
+                        _ = try IndexDirectory.update(dir, model: model, upserts: Array(extra[chunk..<(chunk + 5)]), deletes: [], catalog: nil,
+                                                      compactRatio: 0.5)
+                    }
+                } else {  // readers
+                    for _ in 0..<15 { _ = try IndexDirectory.load(dir, model: model) }
+                }
+            } catch {
+                failures.withLock { $0.append("worker \(worker): \(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let final = try IndexDirectory.load(dir, model: model)
+        let everyUpdateKept = final.index == MatchEngine(postings: base + extra, model: model).index
+        #expect(everyUpdateKept, "\(final.postings.count) postings of \(base.count + extra.count)")
     }
 }
