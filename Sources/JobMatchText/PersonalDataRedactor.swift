@@ -31,7 +31,21 @@ package enum PersonalDataRedactor {
         var weight: Int
     }
 
+    /// Redacts until nothing is left to redact: masking one match can leave a remainder that is a
+    /// match of its own (`a.1234r@ex.@ex.com` → `***.@ex.com`; found by the fuzzer), so passes
+    /// repeat until one finds nothing. Each pass that redacts removes at least one `@`/"at" or
+    /// digit and the mask has neither, so this ends.
     package static func redact(_ text: String) -> Result {
+        var result = redactOnce(text)
+        guard !result.redactions.isEmpty else { return result }
+        while true {
+            let again = redactOnce(result.text)
+            if again.redactions.isEmpty { return result }
+            result = Result(text: again.text, redactions: result.redactions + again.redactions)
+        }
+    }
+
+    static func redactOnce(_ text: String) -> Result {
         var needsWork = false
         for s in text.unicodeScalars where isDigit(s) || s == "@" || s == "＠" || s == "﹫" || s == "골" {
             needsWork = true

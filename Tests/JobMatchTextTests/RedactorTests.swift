@@ -112,4 +112,19 @@ struct RedactorTests {
             #expect(!redacted.contains(canary))
         }
     }
+
+    @Test("fuzzer findings: redacting twice changes nothing more (Fuzz/Regressions/redactor)")
+    func fuzzRegressions() {
+        let inputs: [[UInt8]] = [
+            [236, 157, 180, 235, 169, 0, 9, 0, 101, 0, 115, 116, 46, 49, 49, 55, 49, 55, 50, 114, 64, 101, 120, 46, 64, 101, 120, 46, 99, 111,
+             109, 236, 157, 180, 157, 55, 50, 114, 64, 101, 239, 188, 142, 180, 157, 180, 235, 236],
+        ]
+        for bytes in inputs {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let once = PersonalDataRedactor.redact(text)
+            let twice = PersonalDataRedactor.redact(once.text)
+            #expect(twice.redactions.isEmpty, "\(text.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()) → \(once.text.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()) → \(twice.text.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()) \(twice.redactions)")
+            #expect(twice.text == once.text)
+        }
+    }
 }
