@@ -29,7 +29,7 @@ for t in "${targets[@]}"; do
   esac
   bin=.build-fuzz/release/$t
   work=.build-fuzz/work/$corpus
-  artifacts=.build-fuzz/artifacts/$corpus/
+  artifacts=.build-fuzz/findings/$corpus/   # not artifacts/: SwiftPM owns that folder
   mkdir -p "$work" "$artifacts" "Fuzz/Regressions/$corpus"
   log=.build-fuzz/$t.log
   # replay: every past finding and every seed must pass

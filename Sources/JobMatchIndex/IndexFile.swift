@@ -151,6 +151,9 @@ package enum IndexFile {
             throw fail("format version \(version), this build reads version \(formatVersion); rebuild the index")
         }
         guard size >= headerSize + footerSize else { throw fail("truncated: \(size) bytes") }
+        // the reserved word must be what the writer puts there (found by the fuzzer: anything
+        // accepted must be exactly what the writer produces)
+        guard bytes.uint32(at: 12) == 0 else { throw fail("reserved header field is \(bytes.uint32(at: 12)), not 0") }
         guard bytes.bytes((size - footerSize)..<(size - footerSize + 4)) == footerMagic else {
             throw fail("footer missing or damaged (truncated file?)")
         }

@@ -149,6 +149,14 @@ struct IndexFileTests {
         for cut in [0, 3, 20, bytes.count / 2, bytes.count - 1] {
             #expect(throws: IndexFileError.self) { try IndexFile.decode(Array(bytes.prefix(cut)), file: "index.bin") }
         }
+        // a reserved header word other than 0, with the table's checksum made to match (found by
+        // the fuzzer: the reader must accept only what the writer produces)
+        var reserved = bytes
+        reserved[14] = 0x22
+        let tableEnd = 16 + 24 * IndexFile.Section.allCases.count
+        let crc = CRC32C.checksum(reserved[0..<tableEnd])
+        for i in 0..<4 { reserved[reserved.count - 12 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+        #expect(throws: IndexFileError.self) { try IndexFile.decode(reserved, file: "index.bin") }
         var wrong = bytes
         wrong[0] = UInt8(ascii: "X")
         do {
