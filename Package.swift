@@ -93,9 +93,10 @@ if Context.environment["JOBMATCH_FUZZ"] != nil {
         ("FuzzJSONLines", ["JobMatchRanking"]),
         ("FuzzIndexReader", ["JobMatchRanking", "JobMatchIndex", "JobMatchKernels"]),
     ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in fuzzTargets {
         package.products.append(.executable(name: name, targets: [name]))
         package.targets.append(
-            .executableTarget(name: name, dependencies: dependencies, path: "Fuzz/" + name, swiftSettings: swiftSettings))
+            .executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/" + name, swiftSettings: swiftSettings))
     }
 }
