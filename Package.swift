@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "JobMatchIndex", dependencies: ["JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchRanking", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchSample", swiftSettings: swiftSettings),
-        .target(name: "JobMatchEval", dependencies: ["JobMatchRanking"], swiftSettings: swiftSettings),
+        .target(name: "JobMatchEval", dependencies: ["JobMatchRanking", "JobMatchIndex", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchStore", dependencies: ["JobMatchRanking", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(
             name: "JobMatchCLI",
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchKernels", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JobMatchStoreTests", dependencies: ["JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchStoreTests", dependencies: ["JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchEvalTests", dependencies: ["JobMatchEval", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchSampleTests", dependencies: ["JobMatchSample"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),

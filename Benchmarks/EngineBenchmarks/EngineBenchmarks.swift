@@ -163,7 +163,7 @@ let benchmarks = {
     let printedRatio = Flag()
     @Sendable func runBatch(_ e: MatchEngine, _ people: ArraySlice<Seeker>) -> UInt64 {
         let workers = cores
-        let sums = Mutex([UInt64](repeating: 0, count: workers))
+        let sums = Locked([UInt64](repeating: 0, count: workers))
         let rows = max(8, min(256, (16 << 20) / max(1, e.postings.count)))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var scratch = RankingScratch(documentCount: e.postings.count)
@@ -214,7 +214,7 @@ let benchmarks = {
         let denseRows = max(8, min(256, (16 << 20) / max(1, denseEngine.postings.count)))
         BLAS.setThreads(1)
         defer { BLAS.setThreads(cores) }
-        let sums = Mutex([Double](repeating: 0, count: cores))
+        let sums = Locked([Double](repeating: 0, count: cores))
         DispatchQueue.concurrentPerform(iterations: cores) { w in
             var cosines = DenseMatrix(rows: 0, cols: 0)
             var sum = 0.0

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JobMatchKernels
 import JobMatchRanking
-import Synchronization
 
 // MARK: batch
 
@@ -84,8 +83,8 @@ struct BatchRunCommand: ParsableCommand {
         let blockCount = (mine.count + block - 1) / block
         let todo = (0..<blockCount).filter { !fm.fileExists(atPath: Self.blockPath(blocksDir, $0, "jsonl")) }
         if todo.count < blockCount { Console.err("resuming: \(blockCount - todo.count) of \(blockCount) blocks already done") }
-        let failures = Mutex<[String]>([])
-        let done = Mutex(blockCount - todo.count)
+        let failures = Locked<[String]>([])
+        let done = Locked(blockCount - todo.count)
         let started = Date()
         let size = block, k = top
         let dense = engine.hasDenseStage

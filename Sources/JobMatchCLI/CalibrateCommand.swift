@@ -3,7 +3,6 @@ import Foundation
 import JobMatchEval
 import JobMatchKernels
 import JobMatchRanking
-import Synchronization
 
 // MARK: calibrate
 
@@ -128,7 +127,7 @@ struct CalibrateCommand: ParsableCommand {
 
     /// Each seeker's top-k (score, relevant) pairs, in seeker order (both cores).
     static func pairs(engine: MatchEngine, seekers: [Seeker], judgments: Qrels, top: Int, asOf: Day) -> [[(score: Double, relevant: Bool)]] {
-        let results = Mutex([[(score: Double, relevant: Bool)]](repeating: [], count: seekers.count))
+        let results = Locked([[(score: Double, relevant: Bool)]](repeating: [], count: seekers.count))
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var scratch = RankingScratch(documentCount: engine.postings.count)

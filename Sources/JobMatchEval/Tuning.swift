@@ -1,7 +1,7 @@
 import Foundation
 import JobMatchIndex
+import JobMatchKernels
 package import JobMatchRanking
-import Synchronization
 
 /// One weight of `ranking.json` the tuner may move, with the values it tries.
 package enum Knob: String, CaseIterable, Sendable, Codable {
@@ -134,8 +134,8 @@ package final class Tuner: Sendable {
     let asOf: Day
     let depth: Int
     // caches: one index per index-time setting, one per-seeker value vector per full setting
-    private let indexes = Mutex<[String: InvertedIndex]>([:])
-    private let values = Mutex<[String: [Double]]>([:])
+    private let indexes = Locked<[String: InvertedIndex]>([:])
+    private let values = Locked<[String: [Double]]>([:])
     private let progress: @Sendable (String) -> Void
 
     /// `seekers` must all be judged in `qrels`; their order defines the folds (position mod k).
@@ -171,7 +171,7 @@ package final class Tuner: Sendable {
             engine = MatchEngine(postings: postings, model: m)
             indexes.withLock { $0[indexKey] = engine.index }
         }
-        let lists = Mutex([[Run.Entry]](repeating: [], count: seekers.count))
+        let lists = Locked([[Run.Entry]](repeating: [], count: seekers.count))
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var scratch = RankingScratch(documentCount: engine.postings.count)

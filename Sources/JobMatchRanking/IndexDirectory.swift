@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 package import JobMatchIndex
 import JobMatchText
 package import JobMatchKernels
@@ -237,8 +236,8 @@ package enum IndexDirectory {
         let layout: IndexFile.Layout
         do { layout = try IndexFile.verify(file) } catch { throw JobMatchError(error.description + " (the index is refused)") }
         // the inverted index and the postings are independent: decode them side by side
-        let index = Mutex<Result<InvertedIndex, IndexFileError>?>(nil)
-        let records = Mutex<Result<[Posting], JobMatchError>?>(nil)
+        let index = Locked<Result<InvertedIndex, IndexFileError>?>(nil)
+        let records = Locked<Result<[Posting], JobMatchError>?>(nil)
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 let r = Result { () throws(IndexFileError) -> InvertedIndex in try IndexFile.index(file, layout) }

@@ -59,7 +59,7 @@ struct BLASTests {
         var rng = SeededRandom(seed: 17)
         let cases = [(64, 300, 17), (3, 1000, 32), (64, 300, 17), (0, 4, 4), (7, 9, 0)]
         let inputs = cases.map { (m, n, k) in (randomMatrix(m, k, &rng), randomMatrix(n, k, &rng)) }
-        let worst = Mutex<Float>(0)
+        let worst = Locked<Float>(0)
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             var c = DenseMatrix(rows: 0, cols: 0)
             for (a, b) in inputs {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import JobMatchKernels
 import JobMatchRanking
 import JobMatchSample
 import JobMatchStore
@@ -252,7 +253,7 @@ struct CatalogTests {
         let base = Array(postings.prefix(40))
         try IndexDirectory.write(MatchEngine(postings: base, model: model), to: dir)
         let extra = Array(postings[40..<100])
-        let failures = Mutex<[String]>([])
+        let failures = Locked<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
             do {
                 if worker < 2 {  // writers: each adds its own postings, a few at a time
