@@ -306,35 +306,16 @@ struct ByteReader {
         for (i, b) in s.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
         return v
     }
-    mutating func f64() throws -> Double { Double(bitPattern: try u64()) }
     mutating func count(_ width: Int) throws -> Int {
         let n = try u64()
         guard n <= UInt64((bytes.count - position) / width) else { throw Truncated() }
         return Int(n)
-    }
-    mutating func u32s() throws -> [UInt32] {
-        let n = try count(4)
-        var out = [UInt32](); out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try u32()) }
-        return out
     }
     mutating func f32s() throws -> [Float] {
         let n = try count(4)
         var out = [Float](); out.reserveCapacity(n)
         for _ in 0..<n { out.append(Float(bitPattern: try u32())) }
         return out
-    }
-    mutating func f64s() throws -> [Double] {
-        let n = try count(8)
-        var out = [Double](); out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try f64()) }
-        return out
-    }
-    /// A whole section of UInt32s (count + values, nothing after).
-    mutating func u32sConsumingAll() throws -> [UInt32] {
-        let v = try u32s()
-        guard position == bytes.count else { throw Truncated() }
-        return v
     }
 
     mutating func section() throws -> ByteReader {

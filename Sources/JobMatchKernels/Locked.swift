@@ -18,6 +18,4 @@ package final class Locked<Value>: @unchecked Sendable {
         defer { lock.unlock() }
         return try body(&stored)
     }
-
-    package var value: Value { withLock { $0 } }
 }

@@ -282,10 +282,7 @@ package final class Catalog: Sendable {
     }
 
     /// Every stored posting, validated again on the way out (id order).
-    package func postings() throws -> LoadReport<Posting> {
-        let lines = try pool.read { db in try String.fetchAll(db, sql: "SELECT record FROM posting ORDER BY id") }
-        return JSONLines.parsePostings(Array(lines.joined(separator: "\n").utf8), file: path + " (postings)")
-    }
+    package func postings() throws -> LoadReport<Posting> { try postingsWithGeneration().postings }
 
     package func seekers() throws -> LoadReport<Seeker> {
         let lines = try pool.read { db in try String.fetchAll(db, sql: "SELECT record FROM seeker ORDER BY id") }
