@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, lowest first (a lower layer never imports a higher one):
-//   COpenBLAS, CKernels → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchEval, JobMatchStore → JobMatchCLI → jobmatch
+//   COpenBLAS, CKernels → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchEval, JobMatchStore
+//     → JobMatchService (HTTP) → JobMatchCLI → jobmatch
 //   JobMatchText ───────────────↗
 // Only JobMatchKernels imports COpenBLAS and CKernels (CRC-32C instruction); it exposes safe
 // `package` wrappers.
@@ -22,6 +23,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,10 +44,24 @@ let package = Package(
         .target(name: "JobMatchEval", dependencies: ["JobMatchRanking", "JobMatchIndex", "JobMatchKernels"], swiftSettings: swiftSettings),
         .target(name: "JobMatchStore", dependencies: ["JobMatchRanking", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(
+            name: "JobMatchService",
+            dependencies: [
+                "JobMatchStore", "JobMatchRanking", "JobMatchText", "JobMatchKernels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JobMatchCLI",
             dependencies: [
-                "JobMatchEval", "JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
+                "JobMatchService", "JobMatchEval", "JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchText", "JobMatchKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -59,6 +79,14 @@ let package = Package(
         .testTarget(name: "JobMatchStoreTests", dependencies: ["JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchEvalTests", dependencies: ["JobMatchEval", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchSampleTests", dependencies: ["JobMatchSample"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JobMatchServiceTests",
+            dependencies: [
+                "JobMatchService", "JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchKernels", "JobMatchTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "JobMatchCLITests", dependencies: ["JobMatchCLI", "JobMatchRanking", "JobMatchTestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -23,6 +23,7 @@ package struct JobMatchCommand: ParsableCommand {
               jobmatch stats --index sample/index
               jobmatch batch --index sample/index --seekers sample/seekers.jsonl --out nightly
               jobmatch train --postings sample/postings.jsonl --out Models/lsa-sample --rank 64
+              jobmatch serve --data-dir data --port 8080       (HTTP API; keys: jobmatch keys create)
 
             Input is JSON Lines in the interchange schema (docs/data-format.md). The model (weights, analyzer settings, KECO tables) is Models/default unless --model or JOBMATCH_MODEL says otherwise.
             """,
@@ -31,6 +32,7 @@ package struct JobMatchCommand: ParsableCommand {
             DemoCommand.self, SampleCommand.self, IndexCommand.self, RecommendCommand.self, BatchCommand.self, WhyNotCommand.self, CandidatesCommand.self,
             SearchCommand.self, StatsCommand.self, EvalCommand.self, HygieneCommand.self, CalibrateCommand.self, TuneCommand.self,
             IngestCommand.self, ClosePostingsCommand.self, ReopenPostingsCommand.self, DeleteCommand.self, VerifyCommand.self, CompactCommand.self, SnapshotCommand.self, RestoreCommand.self, TrainCommand.self, DoctorCommand.self, ExportTermsCommand.self,
+            ServeCommand.self, KeysCommand.self, AuditCommand.self, OutcomesCommand.self,
         ]
     )
 }

@@ -72,47 +72,6 @@ struct TextTable {
     }
 }
 
-/// JSON shape of one recommendation.
-struct RecommendationJSON: Encodable {
-    var rank: Int
-    var postingId: String
-    var title: String
-    var company: String?
-    var region: String?
-    var employmentType: String?
-    var salaryMin: Int?
-    var salaryMax: Int?
-    var deadline: String?
-    var score: Double
-    var textScore: Double
-    var fitScore: Double
-    var contentScore: Double
-    /// 적합도: probability of relevance from the model's calibration (absent without one).
-    var fitProbability: Double?
-    var reasons: [Reason]?
-    /// Near-duplicates folded into this result.
-    var duplicates: [String]?
-
-    init(_ r: Recommendation, _ p: Posting, explain: Bool) {
-        rank = r.rank
-        postingId = r.postingID
-        title = p.title
-        company = p.company
-        region = p.regionText
-        employmentType = p.employmentTypeText
-        salaryMin = p.salaryMin
-        salaryMax = p.salaryMax
-        deadline = p.deadline?.description
-        score = r.score
-        textScore = r.textScore
-        fitScore = r.fitScore
-        contentScore = r.contentScore
-        fitProbability = r.probability.map { ($0 * 1000).rounded() / 1000 }
-        reasons = explain ? r.reasons : nil
-        duplicates = r.duplicates.isEmpty ? nil : r.duplicates
-    }
-}
-
 extension Posting {
     var regionLabel: String { regionText ?? "미기재" }
     var salaryLabel: String {

@@ -62,8 +62,8 @@ extension FileSystem {
 
     /// Creates or truncates `path` and writes every byte (retrying short writes); errors carry
     /// errno, so a full disk says "No space left on device".
-    package static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    package static func write(_ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644) throws(Failure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode_t(permissions))
         guard fd >= 0 else { throw Failure(operation: "create", path: path, code: errno) }
         defer { close(fd) }
         var written = 0

@@ -110,3 +110,27 @@ extension UInt32 {
     @inline(__always)
     fileprivate func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }
+
+/// HMAC-SHA-256 (RFC 2104), for records that must not be re-computable without a secret (the
+/// service's access-log chain). Checked against RFC 4231's test vectors.
+package enum HMACSHA256 {
+    package static func authenticate(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        var k = key.count > 64 ? SHA256.hash(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        var inner = SHA256()
+        inner.update(k.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(k.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return outer.finalize()
+    }
+
+    /// Equal contents, compared in time that depends only on the lengths (no early exit).
+    package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}

@@ -472,6 +472,7 @@ struct SeekerDTO: Codable {
     var skills: [String]?
     var certificates: [String]?
     var profile: String?
+    var office: String?
 
     init(_ s: Seeker) {
         id = s.id
@@ -486,6 +487,7 @@ struct SeekerDTO: Codable {
         skills = s.skills.isEmpty ? nil : s.skills
         certificates = s.certificates.isEmpty ? nil : s.certificates
         profile = s.profile
+        office = s.office
     }
 }
 

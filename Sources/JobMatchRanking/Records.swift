@@ -45,6 +45,9 @@ package struct Seeker: Sendable, Equatable {
     package var skills: [String] = []
     package var certificates: [String] = []
     package var profile: String?
+    /// The employment centre (고용센터) whose counsellors may see this seeker; nil = none yet.
+    /// Office scoping in the HTTP service keys on it.
+    package var office: String?
 
     package init(id: String) { self.id = id }
 }
@@ -65,6 +68,19 @@ enum RecordParsing {
             throw FieldError(field: "id", reason: "looks like personal data (a resident registration number, phone or e-mail); use a pseudonymous id")
         }
         return id
+    }
+
+    /// An office name or code: 1–100 bytes, no control characters, no personal data.
+    static func office(_ f: RecordFields) throws(FieldError) -> String? {
+        guard let o = try f.string("office") else { return nil }
+        let trimmed = o.trimmingCharacters(in: " \t")
+        if trimmed.isEmpty { throw FieldError(field: "office", reason: "is empty") }
+        if trimmed.utf8.count > 100 { throw FieldError(field: "office", reason: "is longer than 100 bytes") }
+        if trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw FieldError(field: "office", reason: "must not contain control characters")
+        }
+        if PersonalDataRedactor.containsPersonalData(trimmed) { throw FieldError(field: "office", reason: "looks like personal data") }
+        return trimmed
     }
 
     static func text(_ f: RecordFields, _ key: String, required: Bool = false, redactions: inout Int) throws(FieldError) -> String? {
@@ -183,6 +199,7 @@ enum RecordParsing {
         s.skills = try texts(f, "skills", redactions: &redactions)
         s.certificates = try texts(f, "certificates", redactions: &redactions)
         s.profile = try text(f, "profile", redactions: &redactions)
+        s.office = try office(f)
         let hasQuery = [s.desiredTitle, s.profile].contains { ($0 ?? "").contains { !$0.isWhitespace } }
             || !s.skills.isEmpty || !s.certificates.isEmpty || !s.desiredOccupations.isEmpty
         if !hasQuery {

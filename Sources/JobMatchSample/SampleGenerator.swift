@@ -268,6 +268,7 @@ package enum SampleGenerator {
             w.field("skills", s.skills)
             w.field("certificates", s.certificates)
             w.field("profile", s.profile)
+            w.field("office", s.office)
             w.endObject()
         }
         return w.text
@@ -297,6 +298,11 @@ struct PostingRecord: Sendable {
 
 struct SeekerRecord: Sendable {
     var id: String
+    /// The seeker's 고용센터, from the first region's 시도 (no random draw: other fields stay as before).
+    var office: String {
+        guard let r = regions.first else { return "서울고용센터" }
+        return SampleRegions.provinces[r.province].name + "고용센터"
+    }
     var desiredTitle: String
     /// The seeker's true occupation (always `desiredOccupations[0]`).
     var occupation: Int

@@ -113,6 +113,35 @@ package final class Catalog: Sendable {
         m.registerMigration("v3: catalog epoch (which catalog an index was built from)") { db in
             try db.execute(sql: "INSERT INTO state (key, value) VALUES ('epoch', abs(random() % 9007199254740991))")
         }
+        m.registerMigration("v4: API keys, access log (append-only, chained), outcome office") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_key (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    office TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('counsellor', 'staff', 'admin')),
+                    secretHash BLOB NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    expiresAt TEXT NOT NULL,
+                    revokedAt TEXT,
+                    failures INTEGER NOT NULL DEFAULT 0,
+                    lockedUntil TEXT);
+                CREATE TABLE access_log (
+                    seq INTEGER PRIMARY KEY NOT NULL,
+                    at TEXT NOT NULL,
+                    keyId TEXT NOT NULL,
+                    office TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    seekerId TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    mac TEXT NOT NULL);
+                CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+                    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+                    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+                ALTER TABLE outcome ADD COLUMN office TEXT;
+                """)
+        }
         return m
     }
 

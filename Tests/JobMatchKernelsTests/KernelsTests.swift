@@ -276,3 +276,46 @@ struct CRC32CTests {
         #expect(throws: MappedBytes.Failure.self) { try MappedBytes(path: path + "-missing") }
     }
 }
+
+@Suite("HMAC-SHA-256")
+struct HMACTests {
+    @Test("RFC 4231 test cases 1, 2, 4, 6 and 7 (short, text, composed and longer-than-block keys)")
+    func vectors() {
+        func hex(_ s: String) -> [UInt8] {
+            var out: [UInt8] = []
+            var i = s.startIndex
+            while i < s.endIndex {
+                let j = s.index(i, offsetBy: 2)
+                out.append(UInt8(s[i..<j], radix: 16)!)
+                i = j
+            }
+            return out
+        }
+        let cases: [([UInt8], [UInt8], String)] = [
+            ([UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8),
+             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+            (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            (hex("0102030405060708090a0b0c0d0e0f10111213141516171819"), [UInt8](repeating: 0xcd, count: 50),
+             "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+            ([UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+            ([UInt8](repeating: 0xaa, count: 131),
+             Array("This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.".utf8),
+             "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+        ]
+        for (key, message, expected) in cases {
+            #expect(SHA256.hex(HMACSHA256.authenticate(message, key: key)) == expected)
+        }
+    }
+
+    @Test("constant-time comparison: equal, one bit apart, other length")
+    func compare() {
+        let a: [UInt8] = Array(0..<32)
+        var b = a
+        #expect(HMACSHA256.constantTimeEqual(a, b))
+        b[31] ^= 1
+        #expect(!HMACSHA256.constantTimeEqual(a, b))
+        #expect(!HMACSHA256.constantTimeEqual(a, Array(a.dropLast())))
+    }
+}
