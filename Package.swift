@@ -76,7 +76,10 @@ let package = Package(
         .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchKernels", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JobMatchStoreTests", dependencies: ["JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JobMatchStoreTests",
+            dependencies: ["JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchKernels", "JobMatchTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchEvalTests", dependencies: ["JobMatchEval", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchSampleTests", dependencies: ["JobMatchSample"], swiftSettings: swiftSettings),
         .testTarget(
