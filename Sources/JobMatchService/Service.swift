@@ -98,17 +98,18 @@ package final class JobMatchService: Sendable {
         metrics.indexPostings.record(s.engine.postings.count)
         metrics.openPostings.record(s.openPostings)
         metrics.lastIndexLoad.record(s.loadedAt.timeIntervalSince1970)
-        if let age = lastBatchAge() { metrics.lastBatchAge.record(age) }
+        if let age = lastBatchAge() { metrics.recordBatchAge(age) }
     }
 
-    /// Seconds since the newest `DATA/batch/*/manifest.json` (the nightly batch's output), if any.
+    /// Seconds since the newest finished batch run: `DATA/batch/run.trec` or `DATA/batch/*/run.trec`
+    /// (`jobmatch batch --out DATA/batch/DATE` writes run.trec when it completes).
     func lastBatchAge() -> Double? {
         let dir = dataDirectory + "/batch"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
-        let dates = names.compactMap { n -> Date? in
-            (try? FileManager.default.attributesOfItem(atPath: dir + "/" + n + "/manifest.json"))?[.modificationDate] as? Date
+        let dates = ([""] + names.map { "/" + $0 }).compactMap { n -> Date? in
+            (try? FileManager.default.attributesOfItem(atPath: dir + n + "/run.trec"))?[.modificationDate] as? Date
         }
-        return dates.max().map { Date().timeIntervalSince($0) }
+        return dates.max().map { max(0, Date().timeIntervalSince($0)) }
     }
 
     var today: Day {

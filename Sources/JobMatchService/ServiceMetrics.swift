@@ -15,7 +15,8 @@ package final class ServiceMetrics: Sendable {
     let indexPostings: CoreMetrics.Gauge
     let openPostings: CoreMetrics.Gauge
     let lastIndexLoad: CoreMetrics.Gauge
-    let lastBatchAge: CoreMetrics.Gauge
+    /// Made on first use: absent from /metrics until a batch run exists.
+    private let lastBatchAge = Locked<CoreMetrics.Gauge?>(nil)
     let accessLogRecords: CoreMetrics.Counter
     let authFailures: CoreMetrics.Counter
     let rateLimited: CoreMetrics.Counter
@@ -30,7 +31,6 @@ package final class ServiceMetrics: Sendable {
         indexPostings = CoreMetrics.Gauge(label: "jobmatch_index_postings", factory: f)
         openPostings = CoreMetrics.Gauge(label: "jobmatch_open_postings", factory: f)
         lastIndexLoad = CoreMetrics.Gauge(label: "jobmatch_index_loaded_timestamp_seconds", factory: f)
-        lastBatchAge = CoreMetrics.Gauge(label: "jobmatch_last_batch_age_seconds", factory: f)
         accessLogRecords = CoreMetrics.Counter(label: "jobmatch_access_log_records_total", factory: f)
         authFailures = CoreMetrics.Counter(label: "jobmatch_auth_failures_total", factory: f)
         rateLimited = CoreMetrics.Counter(label: "jobmatch_rate_limited_total", factory: f)
@@ -54,6 +54,16 @@ package final class ServiceMetrics: Sendable {
             return made
         }
         timer.recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    func recordBatchAge(_ seconds: Double) {
+        let gauge = lastBatchAge.withLock { g in
+            if let g { return g }
+            let made = CoreMetrics.Gauge(label: "jobmatch_last_batch_age_seconds", factory: factory)
+            g = made
+            return made
+        }
+        gauge.record(seconds)
     }
 
     package func text() -> String { registry.emitToString() }

@@ -32,7 +32,13 @@ struct ServiceAuthTests {
                 #expect(r.status == .ok)
             }
             try await client.execute(uri: "/metrics", method: .get) { r in
+                #expect(!r.text.contains("jobmatch_last_batch_age_seconds"))
+            }
+            try FileManager.default.createDirectory(atPath: f.directory + "/batch/2026-11-27", withIntermediateDirectories: true)
+            try Data("S1 Q0 P1 1 1.0 t\n".utf8).write(to: URL(fileURLWithPath: f.directory + "/batch/2026-11-27/run.trec"))
+            try await client.execute(uri: "/metrics", method: .get) { r in
                 #expect(r.status == .ok)
+                #expect(r.text.contains("jobmatch_last_batch_age_seconds"))
                 #expect(r.headers[.contentType]?.hasPrefix("text/plain") == true)
                 #expect(r.text.contains("jobmatch_http_requests_total{"))
                 #expect(r.text.contains("route=\"/v1/seekers/{id}/recommendations\""))
