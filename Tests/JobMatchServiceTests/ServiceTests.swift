@@ -577,3 +577,100 @@ struct ServicePrivacyTests {
         }
     }
 }
+
+@Suite("HTTP service: every route × every role")
+struct ServiceRoleMatrixTests {
+    @Test("each role gets 403 exactly on the operations it may not do, on every route; public routes need no key")
+    func matrix() async throws {
+        let f = try ServiceFixture()
+        defer { f.remove() }
+        let seeker = f.seekers(of: f.officeA)[0].id
+        let posting = f.postings.first { $0.isOpen }!.id
+        let keys: [(RoleName, String)] = [(.counsellor, f.counsellorA), (.staff, f.staff), (.admin, f.admin)]
+        @Sendable func uri(_ r: Route) -> String {
+            r.template.replacingOccurrences(of: "{id}", with: r.template.hasPrefix("/v1/seekers") ? seeker : r.template.hasPrefix("/v1/keys") ? "000000000000" : posting)
+                .replacingOccurrences(of: "{postingId}", with: posting) + (r.operation == .search ? "?q=%EC%A7%80%EA%B2%8C%EC%B0%A8" : "")
+        }
+        try await f.test { client in
+            for route in Route.all {
+                let method = HTTPRequest.Method(rawValue: route.method)!
+                if route.operation.permission == .public {
+                    try await client.execute(uri: uri(route), method: method) { r in #expect(r.status == .ok, "\(route.template)") }
+                    continue
+                }
+                try await client.execute(uri: uri(route), method: method) { r in #expect(r.status == .unauthorized, "\(route.template)") }
+                for (role, token) in keys {
+                    var h = HTTPFields.bearer(token)
+                    h[.contentType] = route.operation == .importPostings ? "application/x-ndjson" : "application/json"
+                    try await client.execute(uri: uri(route), method: method, headers: h, body: buffer("")) { r in
+                        let allowed = route.operation.permission.allows(role)
+                        #expect((r.status == .forbidden) == !allowed, "\(route.method) \(route.template) as \(role): \(r.status)")
+                        #expect(r.status != .internalServerError, "\(route.method) \(route.template) as \(role): \(r.text)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("PUT seeker: inserted (201) into the key's office, updated (200), unchanged; another office in the body is refused")
+    func putSeeker() async throws {
+        let f = try ServiceFixture()
+        defer { f.remove() }
+        try await f.test { client in
+            try await client.execute(uri: "/v1/seekers/SNEW1", method: .put, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"물류 지게차 운전","regions":["경기"]}"#)) { r in
+                #expect(r.status == .created && r.object["result"] as? String == "inserted")
+            }
+            try await client.execute(uri: "/v1/seekers/SNEW1", method: .put, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"물류 지게차 운전","regions":["경기","서울"]}"#)) { r in
+                #expect(r.status == .ok && r.object["result"] as? String == "updated")
+            }
+            try await client.execute(uri: "/v1/seekers/SNEW1", method: .put, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"id":"SNEW1","desiredTitle":"물류 지게차 운전","regions":["경기","서울"],"office":"\#(f.officeA)"}"#)) { r in
+                #expect(r.status == .ok && r.object["result"] as? String == "unchanged")
+            }
+            try await client.execute(uri: "/v1/seekers/SNEW2", method: .put, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"요양보호사","office":"\#(f.officeB)"}"#)) { r in
+                #expect(r.status == .unprocessableContent && r.object["field"] as? String == "office")
+            }
+            try await client.execute(uri: "/v1/seekers/SNEW1", method: .get, headers: .bearer(f.counsellorB)) { r in #expect(r.status == .notFound) }
+            try await client.execute(uri: "/v1/seekers/SNEW1/recommendations?top=3", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .ok && ((r.object["results"] as? [Any]) ?? []).count == 3)
+            }
+        }
+        #expect(try f.catalog.seeker(id: "SNEW1")?.office == f.officeA)
+        #expect(try f.catalog.seeker(id: "SNEW1")?.regions.count == 2)
+        #expect(try f.catalog.seeker(id: "SNEW2") == nil)
+    }
+
+    @Test("candidates rank only the caller's office's seekers, each listed seeker access-logged; closed posting is 409")
+    func candidates() async throws {
+        let f = try ServiceFixture()
+        defer { f.remove() }
+        let engine = MatchEngine(postings: f.postings, model: try Fixtures.defaultModel())
+        let mine = f.seekers(of: f.officeA)
+        // a posting with candidates in office A
+        let posting = try #require(f.postings.first { p in
+            p.isOpen && !((try? engine.candidates(for: p.id, seekers: mine, top: 5, asOf: ServiceFixture.asOf, explain: false)) ?? []).isEmpty
+        })
+        let expected = try engine.candidates(for: posting.id, seekers: mine, top: 5, asOf: ServiceFixture.asOf, explain: false)
+        try await f.test { client in
+            try await client.execute(uri: "/v1/postings/\(posting.id)/candidates?top=5&explain=true", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .ok)
+                let results = (r.object["results"] as? [[String: Any]]) ?? []
+                #expect(results.map { $0["seekerId"] as? String } == expected.map(\.seekerID))
+                #expect(results.allSatisfy { $0["reasons"] != nil })
+            }
+            let closed = try #require(f.postings.first { !$0.isOpen })
+            try await client.execute(uri: "/v1/postings/\(closed.id)/candidates", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .conflict)
+            }
+            try await client.execute(uri: "/v1/postings/P999999/candidates", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .notFound)
+            }
+        }
+        let logged = try f.catalog.accessRecords()
+        #expect(logged.map(\.seekerId) == expected.map(\.seekerID))
+        #expect(logged.allSatisfy { $0.action == "candidates" && $0.office == f.officeA })
+    }
+}
