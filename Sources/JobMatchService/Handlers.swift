@@ -135,17 +135,17 @@ extension JobMatchService {
     func top(_ call: Call) throws(Problem) -> Int {
         guard let raw = call.query["top"] else { return 10 }
         guard let n = Int(raw), (1...configuration.maxTop).contains(n) else {
-            throw Problem.invalid("top", "must be an integer within 1...\(configuration.maxTop), got '\(raw.prefix(20))'")
+            throw Problem.invalid("top", "must be an integer within 1...\(configuration.maxTop), got '\(Self.safePath(String(raw.prefix(20))))'")
         }
         return n
     }
 
     func flag(_ call: Call, _ name: String) throws(Problem) -> Bool {
         guard let raw = call.query[name] else { return false }
-        switch raw.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no", "": return false
-        default: throw Problem.invalid(name, "must be true or false, got '\(raw.prefix(20))'")
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default: throw Problem.invalid(name, "must be true or false, got '\(Self.safePath(String(raw.prefix(20))))'")
         }
     }
 

@@ -54,10 +54,26 @@ package enum Permission: Sendable {
 package enum RoleName: String, Sendable { case counsellor, staff, admin }
 
 package struct Route: Sendable, Equatable {
-    package var method: String
+    package let method: String
     /// OpenAPI-style template: `/v1/seekers/{id}/recommendations`, `/v1/postings/{id}:close`.
-    package var template: String
-    package var operation: Operation
+    package let template: String
+    package let operation: Operation
+    let segments: [Segment]
+    let literalCount: Int
+    /// Parameter segments with a literal suffix (`{id}:close`).
+    let suffixCount: Int
+
+    init(method: String, template: String, operation: Operation) {
+        self.method = method
+        self.template = template
+        self.operation = operation
+        segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { s in
+            guard s.hasPrefix("{"), let close = s.firstIndex(of: "}") else { return .literal(String(s)) }
+            return .parameter(name: String(s[s.index(after: s.startIndex)..<close]), suffix: String(s[s.index(after: close)...]))
+        }
+        literalCount = segments.filter { if case .literal = $0 { true } else { false } }.count
+        suffixCount = segments.filter { if case .parameter(_, let s) = $0 { !s.isEmpty } else { false } }.count
+    }
 
     package static let all: [Route] = [
         Route(method: "GET", template: "/healthz", operation: .healthz),
@@ -87,19 +103,11 @@ package struct Route: Sendable, Equatable {
         case parameter(name: String, suffix: String)
     }
 
-    var segments: [Segment] {
-        template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { s in
-            guard s.hasPrefix("{"), let close = s.firstIndex(of: "}") else { return .literal(String(s)) }
-            return .parameter(name: String(s[s.index(after: s.startIndex)..<close]), suffix: String(s[s.index(after: close)...]))
-        }
-    }
-
     /// The parameters when `components` (percent-decoded path segments) fit the template.
     func match(_ components: [String]) -> [String: String]? {
-        let segs = segments
-        guard segs.count == components.count else { return nil }
+        guard segments.count == components.count else { return nil }
         var params: [String: String] = [:]
-        for (seg, c) in zip(segs, components) {
+        for (seg, c) in zip(segments, components) {
             switch seg {
             case .literal(let l): if l != c { return nil }
             case .parameter(let name, let suffix):
@@ -126,14 +134,15 @@ package struct Route: Sendable, Equatable {
             guard let d = String(r).removingPercentEncoding else { return .notFound }
             components.append(d)
         }
+        // most specific first: more literal segments, then more literal suffixes (`{id}:close`
+        // over `{id}`, so `GET /v1/postings/X:close` is a 405, not a look-up of posting "X:close")
         let candidates = all.compactMap { r in r.match(components).map { (r, $0) } }
-            .sorted { a, b in a.0.literalCount > b.0.literalCount }
+            .sorted { a, b in (a.0.literalCount, a.0.suffixCount) > (b.0.literalCount, b.0.suffixCount) }
         guard let best = candidates.first else { return .notFound }
-        let sameShape = candidates.filter { $0.0.literalCount == best.0.literalCount }
+        let sameShape = candidates.filter { ($0.0.literalCount, $0.0.suffixCount) == (best.0.literalCount, best.0.suffixCount) }
         if let hit = sameShape.first(where: { $0.0.method == method }) { return .found(hit.0, hit.1) }
         if method == "HEAD", let get = sameShape.first(where: { $0.0.method == "GET" }) { return .found(get.0, get.1) }
         return .methodNotAllowed(allow: Array(Set(sameShape.map(\.0.method))).sorted())
     }
 
-    var literalCount: Int { segments.filter { if case .literal = $0 { true } else { false } }.count }
 }

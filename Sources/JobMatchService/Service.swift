@@ -112,11 +112,15 @@ package final class JobMatchService: Sendable {
         return dates.max().map { max(0, Date().timeIntervalSince($0)) }
     }
 
-    var today: Day {
-        if let d = configuration.asOf { return d }
+    static let koreaCalendar: Calendar = {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "Asia/Seoul") ?? TimeZone(secondsFromGMT: 9 * 3600)!
-        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return cal
+    }()
+
+    var today: Day {
+        if let d = configuration.asOf { return d }
+        let c = Self.koreaCalendar.dateComponents([.year, .month, .day], from: Date())
         return Day(year: c.year!, month: c.month!, day: c.day!)!
     }
 
@@ -198,9 +202,20 @@ package final class JobMatchService: Sendable {
         PersonalDataRedactor.redact(path.removingPercentEncoding ?? path).text
     }
 
+    /// Query parameters as forms encode them (`application/x-www-form-urlencoded`: `+` is a
+    /// space, then percent-decoding); the first value of a repeated name wins.
     static func query(_ request: Request) -> [String: String] {
+        guard let raw = request.uri.query, !raw.isEmpty else { return [:] }
         var out: [String: String] = [:]
-        for (k, v) in request.uri.queryParameters { out[String(k)] = String(v) }
+        for pair in raw.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                let spaced = s.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            let key = decode(kv[0])
+            if out[key] == nil { out[key] = kv.count > 1 ? decode(kv[1]) : "" }
+        }
         return out
     }
 
@@ -247,17 +262,20 @@ package final class JobMatchService: Sendable {
         }
     }
 
+    /// The caller's key. A failure is 401, or 429 once the client address has failed too often
+    /// this minute (guessing gets slower; a person with a valid key on the same address is not
+    /// locked out).
     func authenticate(_ request: Request, client: String) throws -> Caller {
         let now = Date()
-        if let wait = failures.blocked(client, now: now.timeIntervalSince1970) {
-            metrics.rateLimited.increment()
-            var p = Problem(.rateLimited, status: 429, detail: "too many failed authentications from this address; retry in \(wait) s")
-            p.retryAfter = wait
-            throw p
-        }
         func fail(_ detail: String) -> Problem {
-            failures.record(client, now: now.timeIntervalSince1970)
             metrics.authFailures.increment()
+            if let wait = failures.blocked(client, now: now.timeIntervalSince1970) {
+                metrics.rateLimited.increment()
+                var p = Problem(.rateLimited, status: 429, detail: "too many failed authentications from this address; retry in \(wait) s")
+                p.retryAfter = wait
+                return p
+            }
+            failures.record(client, now: now.timeIntervalSince1970)
             return Problem(.unauthorized, status: 401, detail: detail, field: "Authorization")
         }
         guard let header = request.headers[.authorization] else { throw fail("an API key is required: Authorization: Bearer <key>") }

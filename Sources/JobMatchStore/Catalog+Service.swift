@@ -152,9 +152,11 @@ extension Catalog {
         return SHA256.hex((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &g) })
     }
 
-    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    /// ISO 8601 in UTC, whole seconds (`2026-11-28T03:47:12Z`); a format style, not a formatter
+    /// object per call (this runs on every request).
+    static func iso(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
     package static func isoString(_ date: Date) -> String { iso(date) }
-    static func date(_ iso: String) -> Date? { ISO8601DateFormatter().date(from: iso) }
+    static func date(_ iso: String) -> Date? { try? Date.ISO8601FormatStyle().parse(iso) }
 
     /// A new key. The token (`jm_<id>_<secret>`) is returned once and stored only as the
     /// SHA-256 of its secret (256 random bits: a fast hash is enough, nothing to guess from it).

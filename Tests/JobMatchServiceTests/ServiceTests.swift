@@ -490,19 +490,47 @@ struct ServiceWriteTests {
         }
     }
 
-    @Test("repeated failed authentications from one address are answered 429 before any key is checked")
+    @Test("repeated failed authentications from one address turn into 429; a valid key from that address still works")
     func failedAuthLimit() async throws {
         let f = try ServiceFixture { $0.failedAuthPerMinute = 3 }
         defer { f.remove() }
+        let guess = "jm_000000000000_" + String(repeating: "0", count: 64)
         try await f.test { client in
             for _ in 0..<3 {
-                try await client.execute(uri: "/v1/keys", method: .get, headers: .bearer("jm_000000000000_" + String(repeating: "0", count: 64))) { #expect($0.status == .unauthorized) }
+                try await client.execute(uri: "/v1/keys", method: .get, headers: .bearer(guess)) { #expect($0.status == .unauthorized) }
             }
-            try await client.execute(uri: "/v1/keys", method: .get, headers: .bearer(f.admin)) { r in
+            try await client.execute(uri: "/v1/keys", method: .get, headers: .bearer(guess)) { r in
                 #expect(r.status == .tooManyRequests)
-                #expect(r.headers[.retryAfter] != nil)
+                #expect(Int(r.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            }
+            try await client.execute(uri: "/v1/keys", method: .get) { #expect($0.status == .tooManyRequests) }
+            try await client.execute(uri: "/v1/keys", method: .get, headers: .bearer(f.admin)) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("query strings decode as forms do: + is a space, %2B a plus; flags are exactly true or false")
+    func queryDecoding() async throws {
+        let f = try ServiceFixture()
+        defer { f.remove() }
+        try await f.test { client in
+            let plus = try await client.execute(uri: "/v1/search?q=%EC%A7%80%EA%B2%8C%EC%B0%A8+%EC%9A%B4%EC%A0%84", method: .get, headers: .bearer(f.staff)) { $0.text }
+            let space = try await client.execute(uri: "/v1/search?q=%EC%A7%80%EA%B2%8C%EC%B0%A8%20%EC%9A%B4%EC%A0%84", method: .get, headers: .bearer(f.staff)) { $0.text }
+            #expect(plus == space)
+            try await client.execute(uri: "/v1/search?q=+", method: .get, headers: .bearer(f.staff)) { r in
+                #expect(r.status == .badRequest && r.object["field"] as? String == "q")
+            }
+            for bad in ["", "1", "yes", "TRUE"] {
+                try await client.execute(uri: "/v1/search?q=a&includeClosed=\(bad)", method: .get, headers: .bearer(f.staff)) { r in
+                    #expect(r.status == .badRequest && r.object["field"] as? String == "includeClosed", "'\(bad)'")
+                }
             }
         }
+        // a literal suffix route is more specific than a bare parameter: GET …/X:close is a 405
+        #expect(Route.resolve(method: "GET", path: "/v1/postings/P1:close") == .methodNotAllowed(allow: ["POST"]))
+        guard case .found(let r, let params) = Route.resolve(method: "GET", path: "/v1/postings/P1") else { Issue.record("not found"); return }
+        #expect(r.operation == .getPosting && params == ["id": "P1"])
+        guard case .found(let c, let id) = Route.resolve(method: "POST", path: "/v1/postings/%EA%B3%B5%EA%B3%A01:close") else { Issue.record("not found"); return }
+        #expect(c.operation == .closePosting && id == ["id": "공고1"])
     }
 
     @Test("a request past its deadline gets 503; one within it is answered")
