@@ -309,7 +309,7 @@ struct OutcomesExport: ParsableCommand {
         commandName: "export",
         abstract: "Write outcomes as TREC qrels (--qrels) or as JSON Lines.",
         discussion: """
-            Qrels grades (docs/outcomes.md): hired 3, interview 2, applied 1, shown 0, not-suitable 0;
+            Qrels grades (docs/api.md, "Outcomes"): hired 3, interview 2, applied 1, shown 0, not-suitable 0;
             a (seeker, posting) pair gets its highest grade. Feed them to `jobmatch eval --qrels`.
             Example: jobmatch outcomes export --data-dir data --qrels --out field.qrels
             """)

@@ -195,18 +195,21 @@ extension JobMatchService {
         return s
     }
 
-    func log(_ call: Call, seekers: [String]) throws {
+    /// Access-logs the seekers a response is about to show: called after the answer is computed
+    /// and every parameter checked, so a refused or timed-out request leaves no record.
+    func log(_ call: Call, seekers: [String]) async throws {
         guard let action = call.route.operation.accessLogAction, let caller = call.caller, !seekers.isEmpty else { return }
-        try catalog.appendAccess(seekers.map {
+        try await appendAccess(seekers.map {
             AccessEntry(keyId: caller.key.id, office: caller.key.office, client: caller.client, seekerId: $0, action: action)
-        }, auditKey: auditKey)
+        })
         metrics.accessLogRecords.increment(by: seekers.count)
     }
 
     func getSeeker(_ call: Call) async throws -> Response {
         let s = try scopedSeeker(call.parameters["id"]!, call.caller!)
-        try log(call, seekers: [s.id])
-        return Self.raw(Array(s.jsonLine.utf8), type: "application/json; charset=utf-8")
+        let response = Self.raw(Array(s.jsonLine.utf8), type: "application/json; charset=utf-8")
+        try await log(call, seekers: [s.id])
+        return response
     }
 
     func putSeeker(_ call: Call) async throws -> Response {
@@ -221,15 +224,17 @@ extension JobMatchService {
         let parsed = JSONLines.parseSeekers(try serialize(o), file: "body")
         if let e = parsed.errors.first { throw Problem.invalidRecord(e.field, e.reason) }
         let seeker = parsed.records[0]
-        // another office's seeker with this id: not visible, not writable
-        if let existing = try catalog.seeker(id: id), existing.office != caller.key.office { throw Problem.notFound("seeker '\(Self.safePath(id))'") }
-        let counts = try await serialized { [catalog] in try catalog.upsert(seekers: [seeker]) }
-        try log(call, seekers: [id])
-        return try Self.json(WriteResult(id: id, result: counts.inserted > 0 ? "inserted" : counts.updated > 0 ? "updated" : "unchanged"),
-                             status: counts.inserted > 0 ? .created : .ok)
+        // another office's seeker with this id: not visible, not writable (checked in the write's
+        // own transaction, so a concurrent insert by that office cannot be overwritten)
+        let office = caller.key.office
+        let result = try await serialized { [catalog] in try catalog.upsert(seeker: seeker, office: office) }
+        if result == .otherOffice { throw Problem.notFound("seeker '\(Self.safePath(id))'") }
+        try await log(call, seekers: [id])
+        return try Self.json(WriteResult(id: id, result: result.rawValue), status: result == .inserted ? .created : .ok)
     }
 
-    func recommendations(for seeker: Seeker, _ call: Call) throws -> Response {
+    /// Ranks, then access-logs `logAs` (the seeker, or "(unsaved)"), then answers.
+    func recommendations(for seeker: Seeker, _ call: Call, logAs: String) async throws -> Response {
         let k = try top(call)
         let explain = try flag(call, "explain")
         let day = today
@@ -238,13 +243,14 @@ extension JobMatchService {
         let recs = s.engine.recommend(seeker, top: k, asOf: day, explain: explain, scratch: &scratch)
         s.scratch.put(scratch)
         let results = recs.map { r in RecommendationJSON(r, s.engine.postings[Int(r.doc)], explain: explain) }
-        return try Self.json(RecommendationsBody(seekerId: seeker.id, asOf: day.description, model: "\(model.name) \(model.version)", results: results))
+        let response = try Self.json(RecommendationsBody(seekerId: seeker.id, asOf: day.description, model: "\(model.name) \(model.version)", results: results))
+        try await log(call, seekers: [logAs])
+        return response
     }
 
     func seekerRecommendations(_ call: Call) async throws -> Response {
         let seeker = try scopedSeeker(call.parameters["id"]!, call.caller!)
-        try log(call, seekers: [seeker.id])
-        return try recommendations(for: seeker, call)
+        return try await recommendations(for: seeker, call, logAs: seeker.id)
     }
 
     func profileRecommendations(_ call: Call) async throws -> Response {
@@ -253,15 +259,14 @@ extension JobMatchService {
         if o["id"] == nil { o["id"] = "profile" }
         let parsed = JSONLines.parseSeekers(try serialize(o), file: "body")
         if let e = parsed.errors.first { throw Problem.invalidRecord(e.field, e.reason) }
-        try log(call, seekers: [parsed.records[0].id])
-        return try recommendations(for: parsed.records[0], call)
+        // logged as "(unsaved)": the body's id is the caller's word, not a seeker of the catalog
+        return try await recommendations(for: parsed.records[0], call, logAs: "(unsaved)")
     }
 
     func whyNot(_ call: Call) async throws -> Response {
         let seeker = try scopedSeeker(call.parameters["id"]!, call.caller!)
         let postingID = call.parameters["postingId"]!
         let k = try top(call)
-        try log(call, seekers: [seeker.id])
         let engine = state.withLock { $0.engine }
         let verdict: WhyNot
         do { verdict = try engine.whyNot(seeker, postingID: postingID, top: k, asOf: today) } catch {
@@ -299,7 +304,9 @@ extension JobMatchService {
             b.companyLimit = limit
             b.explanation = "같은 회사 공고가 이미 \(limit)건 추천되어 더 넣지 않았습니다."
         }
-        return try Self.json(b)
+        let response = try Self.json(b)
+        try await log(call, seekers: [seeker.id])
+        return response
     }
 
     // MARK: Postings
@@ -378,12 +385,13 @@ extension JobMatchService {
             if engine.documentNumber(of: id) == nil { throw Problem.notFound("posting '\(Self.safePath(id))'") }
             throw Problem(.conflict, status: 409, detail: error.message)
         }
-        try log(call, seekers: list.map(\.seekerID))
-        return try Self.json([
+        let response = try Self.json([
             "postingId": AnyEncodable(id),
             "results": AnyEncodable(list.map { CandidateJSON(rank: $0.rank, seekerId: $0.seekerID, score: $0.score, textScore: $0.textScore,
                                                               fitScore: $0.fitScore, reasons: explain ? $0.reasons : nil) }),
         ])
+        try await log(call, seekers: list.map(\.seekerID))
+        return response
     }
 
     func search(_ call: Call) throws -> Response {
@@ -425,7 +433,7 @@ extension JobMatchService {
                                           keyId: caller.key.id, office: caller.key.office)
             }
         } catch let e as JobMatchError { throw Problem.invalid("reason", e.message) }
-        try log(call, seekers: [seeker.id])
+        try await log(call, seekers: [seeker.id])
         return try Self.json(record, status: .created)
     }
 

@@ -33,29 +33,35 @@ package final class RateLimiter: Sendable {
     }
 }
 
-/// Failed authentications per client address in a sliding minute: past the limit the address
-/// gets 429 before its key is even looked at (guessing keys costs time, and locks nobody out).
+/// Failed authentications per client address in a sliding minute: past the limit, the address's
+/// further failures are answered 429 (and no longer counted against the keys they name), so
+/// guessing slows down while a valid key from the same address still works.
 package final class FailureCounter: Sendable {
     private let failures = Locked<[String: [Double]]>([:])
     package let perMinute: Int
 
     package init(perMinute: Int) { self.perMinute = perMinute }
 
-    package func record(_ client: String, now: Double) {
+    /// Seconds to wait when the address is over the limit (nothing recorded).
+    package func blocked(_ client: String, now: Double) -> Int? {
+        failures.withLock { f in Self.wait(&f, client, now, perMinute) }
+    }
+
+    /// One more failure: recorded and nil, or — over the limit — the seconds to wait, in one step.
+    package func recordOrBlock(_ client: String, now: Double) -> Int? {
         failures.withLock { f in
+            if let wait = Self.wait(&f, client, now, perMinute) { return wait }
             f[client, default: []].append(now)
             if f.count > 100_000 { f = f.filter { ($0.value.last ?? 0) > now - 60 } }
+            return nil
         }
     }
 
-    /// Seconds to wait when the address is over the limit.
-    package func blocked(_ client: String, now: Double) -> Int? {
-        failures.withLock { f in
-            guard var times = f[client] else { return nil }
-            times.removeAll { $0 <= now - 60 }
-            f[client] = times.isEmpty ? nil : times
-            guard times.count >= perMinute, let oldest = times.first else { return nil }
-            return max(1, Int((oldest + 60 - now).rounded(.up)))
-        }
+    private static func wait(_ f: inout [String: [Double]], _ client: String, _ now: Double, _ perMinute: Int) -> Int? {
+        guard var times = f[client] else { return nil }
+        times.removeAll { $0 <= now - 60 }
+        f[client] = times.isEmpty ? nil : times
+        guard times.count >= perMinute, let oldest = times.first else { return nil }
+        return max(1, Int((oldest + 60 - now).rounded(.up)))
     }
 }

@@ -62,6 +62,8 @@ package final class JobMatchService: Sendable {
     let logger: Logger
     /// Catalog writes, index updates and engine reloads, one at a time, off the async pool.
     let writeQueue = DispatchQueue(label: "jobmatch.service.writes")
+    /// Access-log appends (short transactions; SQLite serialises them with the writes).
+    let logQueue = DispatchQueue(label: "jobmatch.service.access-log")
     let openAPIDocument: [UInt8]
 
     package init(dataDirectory: String, model: Model, configuration: ServiceConfiguration = ServiceConfiguration(), logger: Logger) throws {
@@ -233,7 +235,10 @@ package final class JobMatchService: Sendable {
         for part in accept.split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             guard let type = pieces.first else { continue }
-            if pieces.dropFirst().contains(where: { $0.replacingOccurrences(of: " ", with: "") == "q=0" }) { continue }
+            if pieces.dropFirst().contains(where: { p in
+                let kv = p.replacingOccurrences(of: " ", with: "")
+                return kv.hasPrefix("q=") && Double(kv.dropFirst(2)) == 0
+            }) { continue }
             if type == "*/*" { return }
             if type.hasSuffix("/*"), offered.contains(where: { $0.hasPrefix(type.dropLast()) }) { return }
             if offered.contains(type) { return }
@@ -258,7 +263,7 @@ package final class JobMatchService: Sendable {
         let type = raw.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard types.contains(type) else {
             throw Problem(.unsupportedMediaType, status: 415,
-                          detail: "Content-Type must be \(types.joined(separator: " or "))\(raw.isEmpty ? "" : ", not \(raw)")", field: "Content-Type")
+                          detail: "Content-Type must be \(types.joined(separator: " or "))\(type.isEmpty ? "" : ", not \(type)")", field: "Content-Type")
         }
     }
 
@@ -269,19 +274,21 @@ package final class JobMatchService: Sendable {
         let now = Date()
         func fail(_ detail: String) -> Problem {
             metrics.authFailures.increment()
-            if let wait = failures.blocked(client, now: now.timeIntervalSince1970) {
+            if let wait = failures.recordOrBlock(client, now: now.timeIntervalSince1970) {
                 metrics.rateLimited.increment()
                 var p = Problem(.rateLimited, status: 429, detail: "too many failed authentications from this address; retry in \(wait) s")
                 p.retryAfter = wait
                 return p
             }
-            failures.record(client, now: now.timeIntervalSince1970)
             return Problem(.unauthorized, status: 401, detail: detail, field: "Authorization")
         }
+        // a throttled address's wrong secrets no longer count towards locking the key they name
+        let throttled = failures.blocked(client, now: now.timeIntervalSince1970) != nil
         guard let header = request.headers[.authorization] else { throw fail("an API key is required: Authorization: Bearer <key>") }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw fail("use Authorization: Bearer <key>") }
-        switch try catalog.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), now: now, policy: configuration.lockout) {
+        switch try catalog.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), now: now, policy: configuration.lockout,
+                                        countFailures: !throttled) {
         case .accepted(let key): return Caller(key: key, client: client)
         case .malformed, .unknown, .rejected(lockedNow: false): throw fail("the API key is not valid")
         case .rejected(lockedNow: true): throw fail("the API key is not valid; after repeated failures it is now locked for \(Int(configuration.lockout.duration / 60)) minutes")
@@ -314,7 +321,15 @@ package final class JobMatchService: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    package static func problemResponse(_ p: Problem) -> Response {
+    /// The problem as sent: every caller-influenced text (detail, field, per-line errors) passes the
+    /// personal-data redactor, whatever the handler put in it.
+    package static func problemResponse(_ problem: Problem) -> Response {
+        var p = problem
+        p.detail = PersonalDataRedactor.redact(p.detail).text
+        p.field = p.field.map { PersonalDataRedactor.redact($0).text }
+        p.errors = p.errors?.map { e in
+            Problem.LineError(line: e.line, field: e.field.map { PersonalDataRedactor.redact($0).text }, reason: PersonalDataRedactor.redact(e.reason).text)
+        }
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -327,38 +342,60 @@ package final class JobMatchService: Sendable {
 
     // MARK: Deadline
 
-    /// Runs `body`, answering 503 when it has not finished within `seconds` (the work is
-    /// cancelled; blocking work that ignores cancellation finishes in the background).
+    /// Runs `body`, answering 503 when it has not finished within `seconds`. A request answered
+    /// 503 leaves no trace: its side effects (catalog writes, access-log records) each first claim
+    /// the request's ``DeadlineToken``, which fails once the deadline has passed — and once one has
+    /// claimed it, the deadline no longer applies and the request is answered when its write is
+    /// done. Pure computation that ignores cancellation finishes in the background, unseen.
     func withDeadline(_ seconds: Double, _ body: @escaping @Sendable () async throws -> Response) async throws -> Response {
-        let settled = Locked(false)
-        let claim: @Sendable () -> Bool = { settled.withLock { done -> Bool in defer { done = true }; return !done } }
+        let token = DeadlineToken()
+        let answered = Locked(false)
+        let claim: @Sendable () -> Bool = { answered.withLock { done -> Bool in defer { done = true }; return !done } }
         return try await withCheckedThrowingContinuation { (c: CheckedContinuation<Response, any Error>) in
             let timer = Locked<Task<Void, Never>?>(nil)
-            let work = Task {
-                let result: Result<Response, any Error>
-                do { result = .success(try await body()) } catch { result = .failure(error) }
-                if claim() {
-                    timer.withLock { $0?.cancel() }
-                    c.resume(with: result)
+            let work = DeadlineToken.$current.withValue(token) {
+                Task {
+                    let result: Result<Response, any Error>
+                    do { result = .success(try await body()) } catch { result = .failure(error) }
+                    if claim() {
+                        timer.withLock { $0?.cancel() }
+                        c.resume(with: result)
+                    }
                 }
             }
             let t = Task {
                 try? await Task.sleep(for: .seconds(seconds))
-                if !Task.isCancelled, claim() {
+                if !Task.isCancelled, token.expire(), claim() {
                     work.cancel()
-                    c.resume(throwing: Problem(.deadlineExceeded, status: 503, detail: "no answer within \(seconds) s; try again"))
+                    c.resume(throwing: Problem(.deadlineExceeded, status: 503, detail: "no answer within \(seconds) s; nothing was changed or recorded — try again"))
                 }
             }
             timer.withLock { $0 = t }
-            if settled.withLock({ $0 }) { t.cancel() }
+            if answered.withLock({ $0 }) { t.cancel() }
         }
     }
 
     /// Blocking work (SQLite writes, index updates, engine loads), one at a time, off the
-    /// cooperative pool.
+    /// cooperative pool; skipped (CancellationError) when the request's deadline has passed.
     func serialized<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in
-            writeQueue.async { c.resume(with: Result { try work() }) }
+        let token = DeadlineToken.current
+        return try await withCheckedThrowingContinuation { c in
+            writeQueue.async {
+                guard token?.beginCommit() ?? true else { return c.resume(throwing: CancellationError()) }
+                c.resume(with: Result { try work() })
+            }
+        }
+    }
+
+    /// Appends access-log records on their own queue (not behind a long import or reload), off the
+    /// cooperative pool; skipped when the request's deadline has passed, so a 503 logs nothing.
+    func appendAccess(_ entries: [AccessEntry]) async throws {
+        let token = DeadlineToken.current
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            logQueue.async { [catalog, auditKey] in
+                guard token?.beginCommit() ?? true else { return c.resume(throwing: CancellationError()) }
+                c.resume(with: Result { try catalog.appendAccess(entries, auditKey: auditKey) }.map { _ in () })
+            }
         }
     }
 
@@ -369,5 +406,31 @@ package final class JobMatchService: Sendable {
         let fresh = Self.makeState(opened.engine)
         state.withLock { $0 = fresh }
         publishGauges()
+    }
+}
+
+/// A request's commit point (see ``JobMatchService/withDeadline(_:_:)``): either a side effect
+/// claims it first, or the deadline does.
+final class DeadlineToken: Sendable {
+    enum State { case running, committing, expired }
+    private let state = Locked(State.running)
+    @TaskLocal static var current: DeadlineToken?
+
+    /// True when the side effect may go ahead (from now on the deadline no longer applies).
+    func beginCommit() -> Bool {
+        state.withLock { s in
+            if s == .expired { return false }
+            s = .committing
+            return true
+        }
+    }
+
+    /// True when the deadline wins (nothing has been committed).
+    func expire() -> Bool {
+        state.withLock { s in
+            guard s == .running else { return false }
+            s = .expired
+            return true
+        }
     }
 }

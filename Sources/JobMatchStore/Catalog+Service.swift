@@ -90,7 +90,7 @@ package enum OutcomeKind: String, Sendable, Codable, CaseIterable {
     case shown, applied, interview, hired
     case notSuitable = "not-suitable"
 
-    /// Relevance grade in exported qrels (docs/outcomes.md): hired 3, interview 2, applied 1,
+    /// Relevance grade in exported qrels (docs/api.md, "Outcomes"): hired 3, interview 2, applied 1,
     /// shown and not-suitable 0 (judged, not relevant). A pair's grade is its highest outcome.
     package var grade: Int {
         switch self {
@@ -133,11 +133,36 @@ extension Catalog {
         return r.records.first
     }
 
+    package enum SeekerUpsert: String, Sendable {
+        case inserted, updated, unchanged
+        /// The id belongs to another office's seeker: nothing written.
+        case otherOffice
+    }
+
+    /// Upserts one seeker of `office`, checking in the same transaction that the id is not
+    /// another office's seeker (so a concurrent insert by that office is never overwritten).
+    package func upsert(seeker: Seeker, office: String) throws -> SeekerUpsert {
+        let line = seeker.jsonLine
+        let stamp = Self.now()
+        return try pool.write { db in
+            if let stored = try String.fetchOne(db, sql: "SELECT record FROM seeker WHERE id = ?", arguments: [seeker.id]) {
+                let existing = JSONLines.parseSeekers(Array(stored.utf8), file: "catalog seeker").records.first
+                if existing?.office != office { return .otherOffice }
+                if stored == line { return .unchanged }
+                try db.execute(sql: "UPDATE seeker SET record = ?, updatedAt = ? WHERE id = ?", arguments: [line, stamp, seeker.id])
+                return .updated
+            }
+            try db.execute(sql: "INSERT INTO seeker (id, record, updatedAt) VALUES (?, ?, ?)", arguments: [seeker.id, line, stamp])
+            return .inserted
+        }
+    }
+
     // MARK: API keys
 
     /// A name or office: 1–100 bytes, no control characters, no personal data.
     static func checkLabel(_ value: String, _ field: String) throws(JobMatchError) {
         if value.trimmingCharacters(in: .whitespaces).isEmpty { throw JobMatchError("\(field) is empty") }
+        if value != value.trimmingCharacters(in: .whitespaces) { throw JobMatchError("\(field) must not start or end with spaces") }
         if value.utf8.count > 100 { throw JobMatchError("\(field) is longer than 100 bytes") }
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw JobMatchError("\(field) must not contain control characters")
@@ -206,33 +231,48 @@ extension Catalog {
 
     /// Checks a presented token. The secret's hash is compared in constant time; a locked key is
     /// refused without looking at the secret; `policy.maxFailures` wrong secrets in a row lock the
-    /// key for `policy.duration`. Reads only, unless a failure count changes.
-    package func authenticate(token: String, now: Date = Date(), policy: LockoutPolicy = LockoutPolicy()) throws -> Authentication {
+    /// key for `policy.duration`. Reads only, unless a failure count changes; counting and
+    /// resetting each happen in one transaction that re-checks the lock, so concurrent attempts
+    /// can neither skip a lockout nor clear one. With `countFailures` false (the caller's address
+    /// is already throttled) a wrong secret changes nothing.
+    package func authenticate(token: String, now: Date = Date(), policy: LockoutPolicy = LockoutPolicy(), countFailures: Bool = true) throws -> Authentication {
         let parts = token.split(separator: "_", omittingEmptySubsequences: false)
         let isHex = { (s: Substring, n: Int) in s.utf8.count == n && s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } }
         guard parts.count == 3, parts[0] == "jm", isHex(parts[1], Self.keyIDHexDigits), isHex(parts[2], Self.secretHexDigits) else { return .malformed }
         let id = String(parts[1])
         guard let row = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM api_key WHERE id = ?", arguments: [id]) }) else { return .unknown }
         let key = Self.key(row)
-        if let until = key.lockedUntil, let u = Self.date(until), u > now { return .locked(until: until) }
+        let nowText = Self.iso(now)
+        if let until = key.lockedUntil, until > nowText { return .locked(until: until) }
         let stored: Data = row["secretHash"]
         let presented = SHA256.hash(Array(parts[2].utf8))
         guard HMACSHA256.constantTimeEqual(presented, Array(stored)) else {
-            let lockedNow = try pool.write { db -> Bool in
+            guard countFailures else { return .rejected(lockedNow: false) }
+            return try pool.write { db -> Authentication in
+                // a lock set meanwhile stands; failures while locked are not counted
+                if let until = try String.fetchOne(db, sql: "SELECT lockedUntil FROM api_key WHERE id = ?", arguments: [id]), until > nowText {
+                    return .locked(until: until)
+                }
                 try db.execute(sql: "UPDATE api_key SET failures = failures + 1 WHERE id = ?", arguments: [id])
                 let failures = try Int.fetchOne(db, sql: "SELECT failures FROM api_key WHERE id = ?", arguments: [id]) ?? 0
-                guard failures >= policy.maxFailures else { return false }
+                guard failures >= policy.maxFailures else { return .rejected(lockedNow: false) }
                 try db.execute(sql: "UPDATE api_key SET failures = 0, lockedUntil = ? WHERE id = ?",
                                arguments: [Self.iso(now.addingTimeInterval(policy.duration)), id])
-                return true
+                return .rejected(lockedNow: true)
             }
-            return .rejected(lockedNow: lockedNow)
         }
         if (row["failures"] as Int) > 0 || key.lockedUntil != nil {
-            try pool.write { db in try db.execute(sql: "UPDATE api_key SET failures = 0, lockedUntil = NULL WHERE id = ?", arguments: [id]) }
+            let lockedMeanwhile = try pool.write { db -> String? in
+                if let until = try String.fetchOne(db, sql: "SELECT lockedUntil FROM api_key WHERE id = ?", arguments: [id]), until > nowText {
+                    return until
+                }
+                try db.execute(sql: "UPDATE api_key SET failures = 0, lockedUntil = NULL WHERE id = ?", arguments: [id])
+                return nil
+            }
+            if let until = lockedMeanwhile { return .locked(until: until) }
         }
         if key.revokedAt != nil { return .revoked }
-        if let e = Self.date(key.expiresAt), e <= now { return .expired }
+        if key.expiresAt <= nowText { return .expired }
         var accepted = key
         accepted.lockedUntil = nil
         return .accepted(accepted)
@@ -372,6 +412,7 @@ package enum AuditKey {
         var g = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
         do {
+            FileSystem.real.remove(p + ".tmp")  // a stale one would keep its own mode
             try FileSystem.write(bytes, to: p + ".tmp", permissions: 0o600)
             try FileSystem.atomicReplace(p, with: p + ".tmp")
         } catch {

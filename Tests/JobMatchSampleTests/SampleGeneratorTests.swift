@@ -191,10 +191,13 @@ private func personalNumberPattern(in text: String) -> String? {
     let seekers = try parseObjects(fixture.seekersJSONL)
     #expect(seekers.count == fixtureConfig.seekers)
     let allowed: Set<String> = ["id", "desiredTitle", "desiredOccupations", "regions", "employmentTypes", "salaryFloor",
-                                "experienceYears", "education", "skills", "certificates", "profile"]
+                                "experienceYears", "education", "skills", "certificates", "profile", "office"]
     var ids = Set<String>()
     for s in seekers {
         #expect(Set(s.keys).isSubset(of: allowed))
+        // the office follows the first region's 시도 (the service scopes seekers by it)
+        let firstRegion = ((s["regions"] as? [String]) ?? []).first.map { String($0.split(separator: " ")[0]) } ?? "서울"
+        #expect(s["office"] as? String == firstRegion + "고용센터")
         for key in ["id", "desiredTitle", "education", "profile"] {
             #expect((s[key] as? String).map { !$0.isEmpty } == true, "missing or empty \(key)")
         }

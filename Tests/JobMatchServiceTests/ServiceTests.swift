@@ -28,7 +28,7 @@ struct ServiceAuthTests {
                 #expect((r.object["model"] as? String)?.hasPrefix("default") == true)
                 #expect(!((r.object["openblasCore"] as? String) ?? "").isEmpty)
             }
-            try await client.execute(uri: "/v1/seekers/\(seeker.id)/recommendations", method: .get, headers: .bearer(f.counsellorA)) { r in
+            try await client.execute(uri: "/v1/seekers/\(seeker.id)/recommendations?top=3", method: .get, headers: .bearer(f.counsellorA)) { r in
                 #expect(r.status == .ok)
             }
             try await client.execute(uri: "/metrics", method: .get) { r in
@@ -47,6 +47,10 @@ struct ServiceAuthTests {
                 #expect(r.text.contains("jobmatch_access_log_records_total 1"))
                 #expect(!r.text.contains(seeker.id))
             }
+            // request log lines: route template, status, key id — no ids from the path, no query string
+            let log = f.log.text
+            #expect(log.contains("route=/v1/seekers/{id}/recommendations") && log.contains("status=200"))
+            #expect(!log.contains(seeker.id) && !log.contains("top=") && !log.contains("?"))
             try await client.execute(uri: "/openapi.yaml", method: .get) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "application/yaml")
@@ -152,6 +156,15 @@ struct ServiceAuthTests {
                 #expect(r.status == .unauthorized)
                 #expect(((r.object["detail"] as? String) ?? "").contains("revoked"))
             }
+        }
+    }
+
+    @Test("key names and offices: no surrounding spaces, no personal data, not empty")
+    func keyLabels() throws {
+        let f = try ServiceFixture()
+        defer { f.remove() }
+        for (name, office) in [("김상담", f.officeA + " "), (" 김상담", f.officeA), ("", f.officeA), ("010-2222-3333", f.officeA), ("김상담", "a@b.co")] {
+            #expect(throws: JobMatchError.self) { try f.catalog.createKey(name: name, office: office, role: .counsellor, validDays: 30) }
         }
     }
 
@@ -533,6 +546,37 @@ struct ServiceWriteTests {
         #expect(c.operation == .closePosting && id == ["id": "공고1"])
     }
 
+    @Test("past the deadline: 503 deadline-exceeded, and neither the write nor its access-log record happens")
+    func deadlineThroughHandle() async throws {
+        let f = try ServiceFixture { $0.requestDeadlineSeconds = 0.3 }
+        defer { f.remove() }
+        let s = f.seekers(of: f.officeA)[0]
+        // hold the write queue and the access-log queue until both requests have timed out
+        let release = DispatchSemaphore(value: 0)
+        f.service.writeQueue.async { release.wait() }
+        f.service.logQueue.async { release.wait() }
+        try await f.test { client in
+            try await client.execute(uri: "/v1/outcomes", method: .post, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"seekerId":"\#(s.id)","postingId":"\#(f.postings[0].id)","outcome":"applied"}"#)) { r in
+                #expect(r.status == .serviceUnavailable)
+                #expect(r.object["type"] as? String == "urn:jobmatch:problem:deadline-exceeded")
+            }
+            try await client.execute(uri: "/v1/seekers/\(s.id)/recommendations", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .serviceUnavailable)
+            }
+        }
+        release.signal()
+        release.signal()
+        try await Task.sleep(for: .seconds(0.5))  // the queued write and append run now, and must give up
+        #expect(try f.catalog.outcomes().isEmpty)
+        #expect(try f.catalog.accessRecords().isEmpty)
+        // with the queues free the same requests succeed and are recorded
+        try await f.test { client in
+            try await client.execute(uri: "/v1/seekers/\(s.id)/recommendations", method: .get, headers: .bearer(f.counsellorA)) { #expect($0.status == .ok) }
+        }
+        #expect(try f.catalog.accessRecords().count == 1)
+    }
+
     @Test("a request past its deadline gets 503; one within it is answered")
     func deadline() async throws {
         let f = try ServiceFixture()
@@ -583,6 +627,15 @@ struct ServicePrivacyTests {
                                      body: buffer(#"{"seekerId":"\#(mine.id)","postingId":"PC1","outcome":"not-suitable","reason":"본인 요청 \#(phone) \#(email)"}"#)) { keep($0) }
             try await client.execute(uri: "/v1/outcomes", method: .post, headers: .bearer(f.counsellorA, json: true),
                                      body: buffer(#"{"seekerId":"\#(mine.id)","postingId":"PC1","outcome":"shown","reason":"\#(rrn)"}"#)) { keep($0) }
+            // personal data in a header and in JSON member names must not come back in errors
+            var h = HTTPFields.bearer(f.counsellorA)
+            h[.contentType] = "application/json; note=\(phone)"
+            try await client.execute(uri: "/v1/recommendations", method: .post, headers: h, body: buffer("{}")) { keep($0) }
+            h[.contentType] = phone
+            try await client.execute(uri: "/v1/recommendations", method: .post, headers: h, body: buffer("{}")) { keep($0) }
+            try await client.execute(uri: "/v1/recommendations", method: .post, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"지게차","\#(rrn)":"\#(rrn)","\#(email)":1}"#)) { keep($0) }
+            try await client.execute(uri: "/v1/metrics", method: .get, headers: [.accept: email]) { keep($0) }
             try await client.execute(uri: "/metrics", method: .get) { keep($0) }
         }
         responses = collected.withLock { $0 }

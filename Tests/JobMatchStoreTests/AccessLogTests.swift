@@ -78,7 +78,7 @@ struct AccessLogTests {
         #expect(v.problems == ["record 6, recorded earlier as the head, is gone (records removed from the end)"])
     }
 
-    @Test("a forged record, renumbered chain or rewritten MACs cannot be made without the key")
+    @Test("a whole chain recomputed under another key fails every record; so does verifying with the wrong key")
     func forged() throws {
         let (c, dir) = try filled(4)
         defer { try? FileManager.default.removeItem(atPath: dir) }
