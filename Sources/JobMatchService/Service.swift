@@ -87,11 +87,7 @@ package final class JobMatchService: Sendable {
                     scratch: ScratchPool(documentCount: engine.postings.count))
     }
 
-    static func loadOpenAPI() -> [UInt8] {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-              let data = try? Data(contentsOf: url) else { return [] }
-        return Array(data)
-    }
+    static func loadOpenAPI() -> [UInt8] { ServiceResources.bytes("openapi.yaml") ?? [] }
 
     package var openAPI: [UInt8] { openAPIDocument }
 
@@ -432,5 +428,29 @@ final class DeadlineToken: Sendable {
             s = .expired
             return true
         }
+    }
+}
+
+/// Files of `Sources/JobMatchService/Resources`, found without `Bundle.module` (whose accessor
+/// stops the process when the bundle is missing): SwiftPM's resource bundle beside the
+/// executable, else the source tree this binary was built from. A missing file is nil, and the
+/// route that serves it answers 503.
+enum ServiceResources {
+    static let bundleName = "JobMatch_JobMatchService.resources"
+
+    static var directories: [URL] {
+        var dirs = [Bundle.main.bundleURL.appendingPathComponent(bundleName)]
+        if let exe = CommandLine.arguments.first {
+            dirs.append(URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(bundleName))
+        }
+        dirs.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources"))
+        return dirs
+    }
+
+    static func bytes(_ name: String) -> [UInt8]? {
+        for d in directories {
+            if let data = FileManager.default.contents(atPath: d.appendingPathComponent(name).path) { return Array(data) }
+        }
+        return nil
     }
 }
