@@ -173,7 +173,8 @@ package final class JobMatchService: Sendable {
             logger.error("internal error", metadata: ["route": .string(routeLabel), "error": .string(PersonalDataRedactor.redact("\(error)").text)])
             response = Self.problemResponse(Problem(.internalError, status: 500, detail: "the request failed inside the service; it has been logged"))
         }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let status = Int(response.status.code)
         metrics.record(route: routeLabel, method: method, status: status, seconds: seconds)
         // Request log: route template, never the raw path's query string or the body.

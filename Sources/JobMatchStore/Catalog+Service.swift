@@ -159,11 +159,12 @@ extension Catalog {
 
     // MARK: API keys
 
-    /// A name or office: 1–100 bytes, no control characters, no personal data.
+    /// A name or office: 1–100 characters (Unicode scalars, as JSON Schema counts), no control
+    /// characters, no spaces at either end, no personal data.
     static func checkLabel(_ value: String, _ field: String) throws(JobMatchError) {
         if value.trimmingCharacters(in: .whitespaces).isEmpty { throw JobMatchError("\(field) is empty") }
         if value != value.trimmingCharacters(in: .whitespaces) { throw JobMatchError("\(field) must not start or end with spaces") }
-        if value.utf8.count > 100 { throw JobMatchError("\(field) is longer than 100 bytes") }
+        if value.unicodeScalars.count > 100 { throw JobMatchError("\(field) is longer than 100 characters") }
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw JobMatchError("\(field) must not contain control characters")
         }
