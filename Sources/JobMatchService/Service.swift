@@ -94,9 +94,19 @@ package final class JobMatchService: Sendable {
     func publishGauges() {
         let s = state.withLock { $0 }
         metrics.indexPostings.record(s.engine.postings.count)
+        metrics.indexBytes.record(indexBytes())
         metrics.openPostings.record(s.openPostings)
         metrics.lastIndexLoad.record(s.loadedAt.timeIntervalSince1970)
         if let age = lastBatchAge() { metrics.recordBatchAge(age) }
+    }
+
+    /// Bytes of the index directory's files (segment, delta, manifest) on disk.
+    func indexBytes() -> Int {
+        let dir = IndexMaintenance.indexDirectory(of: catalog)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.reduce(0) { sum, n in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: dir + "/" + n))?[.size] as? Int ?? 0)
+        }
     }
 
     /// Seconds since the newest finished batch run: `DATA/batch/run.trec` or `DATA/batch/*/run.trec`

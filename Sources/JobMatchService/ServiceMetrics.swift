@@ -13,6 +13,7 @@ package final class ServiceMetrics: Sendable {
     private let requestCounters = Locked<[Key: CoreMetrics.Counter]>([:])
     private let timers = Locked<[String: CoreMetrics.Timer]>([:])
     let indexPostings: CoreMetrics.Gauge
+    let indexBytes: CoreMetrics.Gauge
     let openPostings: CoreMetrics.Gauge
     let lastIndexLoad: CoreMetrics.Gauge
     /// Made on first use: absent from /metrics until a batch run exists.
@@ -29,6 +30,7 @@ package final class ServiceMetrics: Sendable {
         ]
         factory = f
         indexPostings = CoreMetrics.Gauge(label: "jobmatch_index_postings", factory: f)
+        indexBytes = CoreMetrics.Gauge(label: "jobmatch_index_bytes", factory: f)
         openPostings = CoreMetrics.Gauge(label: "jobmatch_open_postings", factory: f)
         lastIndexLoad = CoreMetrics.Gauge(label: "jobmatch_index_loaded_timestamp_seconds", factory: f)
         accessLogRecords = CoreMetrics.Counter(label: "jobmatch_access_log_records_total", factory: f)

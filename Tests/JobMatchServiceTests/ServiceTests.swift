@@ -43,7 +43,9 @@ struct ServiceAuthTests {
                 #expect(r.text.contains("jobmatch_http_requests_total{"))
                 #expect(r.text.contains("route=\"/v1/seekers/{id}/recommendations\""))
                 #expect(r.text.contains("jobmatch_http_request_duration_seconds_bucket"))
-                #expect(r.text.contains("jobmatch_open_postings"))
+                #expect(r.text.contains("jobmatch_open_postings \(f.postings.filter(\.isOpen).count)"))
+                let bytes = r.text.split(separator: "\n").first { $0.hasPrefix("jobmatch_index_bytes ") }.flatMap { Double($0.split(separator: " ")[1]) }
+                #expect((bytes ?? 0) > 10_000)
                 #expect(r.text.contains("jobmatch_access_log_records_total 1"))
                 #expect(!r.text.contains(seeker.id))
             }
@@ -338,6 +340,17 @@ struct ServiceCounsellingTests {
                 #expect(r.status == .notFound)
             }
         }
+    }
+
+    @Test("over real sockets the access log records the client's address")
+    func clientAddress() async throws {
+        let f = try ServiceFixture { $0.port = 0 }
+        defer { f.remove() }
+        let s = f.seekers(of: f.officeA)[0]
+        try await f.service.application().test(.live) { client in
+            try await client.execute(uri: "/v1/seekers/\(s.id)", method: .get, headers: .bearer(f.counsellorA)) { #expect($0.status == .ok) }
+        }
+        #expect(try f.catalog.accessRecords().map(\.client) == ["127.0.0.1"])
     }
 
     @Test("every read of a seeker's data is access-logged (key, office, client, seeker, action) and the chain verifies")
