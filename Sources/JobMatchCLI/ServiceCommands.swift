@@ -274,7 +274,7 @@ struct AuditReport: ParsableCommand {
         }
         let ordered = rows.values.sorted { ($0.office, $0.name, $0.keyId) < ($1.office, $1.name, $1.keyId) }
         if json {
-            Console.out(Console.json(["month": AnyJSON(month), "people": AnyJSON(ordered)]))
+            Console.out(Console.json(["month": AnyEncodable(month), "people": AnyEncodable(ordered)]))
             return
         }
         Console.out("접속기록 \(month) (Korea time): \(ordered.reduce(0) { $0 + $1.records }) record(s), \(ordered.count) person(s)")
@@ -286,13 +286,6 @@ struct AuditReport: ParsableCommand {
         }
         Console.out(t.render())
     }
-}
-
-/// Type erasure for a small JSON object of mixed values.
-struct AnyJSON: Encodable {
-    let encodeBody: (any Encoder) throws -> Void
-    init<T: Encodable>(_ value: T) { encodeBody = value.encode }
-    func encode(to encoder: any Encoder) throws { try encodeBody(encoder) }
 }
 
 // MARK: outcomes
