@@ -18,6 +18,8 @@ package struct RecommendationJSON: Encodable, Sendable {
     package var reasons: [Reason]?
     /// Near-duplicates folded into this result.
     package var duplicates: [String]?
+    /// The posting's own address (where to apply), when it has one.
+    package var url: String?
 
     package init(_ r: Recommendation, _ p: Posting, explain: Bool) {
         rank = r.rank
@@ -36,6 +38,7 @@ package struct RecommendationJSON: Encodable, Sendable {
         fitProbability = r.probability.map { ($0 * 1000).rounded() / 1000 }
         reasons = explain ? r.reasons : nil
         duplicates = r.duplicates.isEmpty ? nil : r.duplicates
+        url = p.url
     }
 }
 

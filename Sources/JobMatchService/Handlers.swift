@@ -14,7 +14,28 @@ struct RecommendationsBody: Encodable {
     var seekerId: String
     var asOf: String
     var model: String
+    /// The constraints the ranking kept to: the seeker's own, narrowed by any filter.
+    var constraints: ConstraintsJSON
     var results: [RecommendationJSON]
+}
+
+/// What the engine held a ranking to, for a reader (the web page shows it above the results).
+struct ConstraintsJSON: Encodable {
+    struct Occupation: Encodable {
+        var code: String
+        var name: String?
+    }
+    /// Empty with `nationwide` false: the seeker stated no region (any region).
+    var regions: [String]
+    var nationwide: Bool
+    /// Korean labels; empty: any employment type.
+    var employmentTypes: [String]
+    /// 만원 a year.
+    var salaryFloor: Int?
+    /// The seeker's desired occupations with their KECO names.
+    var occupations: [Occupation]
+    /// Whether a filter narrowed the seeker's own constraints.
+    var narrowed: Bool
 }
 
 struct WhyNotBody: Encodable {
@@ -105,6 +126,9 @@ extension JobMatchService {
         case .openapi:
             guard !openAPIDocument.isEmpty else { throw Problem(.unavailable, status: 503, detail: "the OpenAPI document is not installed beside the binary") }
             return Self.raw(openAPIDocument, type: "application/yaml")
+        case .webPage: return try webFile("index.html")
+        case .webAsset: return try webFile(call.parameters["file"]!)
+        case .whoami: return try Self.json(call.caller!.key)
         case .getSeeker: return try await getSeeker(call)
         case .putSeeker: return try await putSeeker(call)
         case .seekerRecommendations: return try await seekerRecommendations(call)
@@ -233,17 +257,44 @@ extension JobMatchService {
         return try Self.json(WriteResult(id: id, result: result.rawValue), status: result == .inserted ? .created : .ok)
     }
 
+    /// The filter of a recommendations request (`region`, `employmentType`, `minSalary`).
+    func narrowing(_ call: Call) throws(Problem) -> Narrowing {
+        var n = Narrowing()
+        func text(_ name: String) throws(Problem) -> String? {
+            guard let raw = call.query[name] else { return nil }
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            guard !t.isEmpty, t.count <= 100 else { throw Problem.invalid(name, "must be 1...100 characters") }
+            return t
+        }
+        n.region = try text("region")
+        n.employmentType = try text("employmentType")
+        if let raw = call.query["minSalary"] {
+            guard let v = Int(raw) else { throw Problem.invalid("minSalary", "must be an integer (만원 a year), got '\(Self.safePath(String(raw.prefix(20))))'") }
+            n.minSalary = v
+        }
+        return n
+    }
+
     /// Ranks, then access-logs `logAs` (the seeker, or "(unsaved)"), then answers.
-    func recommendations(for seeker: Seeker, _ call: Call, logAs: String) async throws -> Response {
+    func recommendations(for stated: Seeker, _ call: Call, logAs: String) async throws -> Response {
         let k = try top(call)
         let explain = try flag(call, "explain")
+        let filter = try narrowing(call)
+        let seeker: Seeker
+        do { seeker = try stated.narrowed(by: filter) } catch { throw Problem.invalid(error.field, error.reason) }
         let day = today
         let s = state.withLock { $0 }
         var scratch = s.scratch.take()
         let recs = s.engine.recommend(seeker, top: k, asOf: day, explain: explain, scratch: &scratch)
         s.scratch.put(scratch)
         let results = recs.map { r in RecommendationJSON(r, s.engine.postings[Int(r.doc)], explain: explain) }
-        let response = try Self.json(RecommendationsBody(seekerId: seeker.id, asOf: day.description, model: "\(model.name) \(model.version)", results: results))
+        let constraints = ConstraintsJSON(
+            regions: seeker.regions.map(\.description), nationwide: seeker.regionsNationwide,
+            employmentTypes: seeker.employmentTypes.map(\.korean), salaryFloor: seeker.salaryFloor,
+            occupations: seeker.desiredOccupations.map { .init(code: $0, name: model.occupations.name($0)) },
+            narrowed: !filter.isEmpty)
+        let response = try Self.json(RecommendationsBody(seekerId: seeker.id, asOf: day.description, model: "\(model.name) \(model.version)",
+                                                         constraints: constraints, results: results))
         try await log(call, seekers: [logAs])
         return response
     }

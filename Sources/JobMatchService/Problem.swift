@@ -15,6 +15,9 @@ package struct Problem: Error, Sendable, Encodable, Equatable {
     package var retryAfter: Int?
     /// Methods the path allows (405, also sent as `Allow`).
     package var allow: [String]?
+    /// Why a key was refused (401): `missing`, `invalid`, `locked`, `expired` or `revoked` —
+    /// for clients that explain it in their own words (the web page does, in Korean).
+    package var reason: String?
 
     package struct LineError: Sendable, Encodable, Equatable {
         package var line: Int

@@ -3,7 +3,7 @@ import Foundation
 /// The API's operations. Each has one route; `Route.all` is the table the service dispatches on
 /// and the table the tests compare with `openapi.yaml` (every route documented, nothing else).
 package enum Operation: String, Sendable, CaseIterable {
-    case healthz, readyz, metrics, openapi
+    case healthz, readyz, metrics, openapi, webPage, webAsset, whoami
     case getSeeker, putSeeker, seekerRecommendations, seekerWhyNot, profileRecommendations
     case getPosting, putPosting, importPostings, closePosting, postingCandidates, search
     case recordOutcome
@@ -13,10 +13,10 @@ package enum Operation: String, Sendable, CaseIterable {
     /// postings; admins do both and manage keys. Public operations need no key.
     package var permission: Permission {
         switch self {
-        case .healthz, .readyz, .metrics, .openapi: .public
+        case .healthz, .readyz, .metrics, .openapi, .webPage, .webAsset: .public
         case .getSeeker, .putSeeker, .seekerRecommendations, .seekerWhyNot, .profileRecommendations,
              .postingCandidates, .recordOutcome: .counselling
-        case .getPosting, .search: .anyKey
+        case .getPosting, .search, .whoami: .anyKey
         case .putPosting, .importPostings, .closePosting: .postingsWrite
         case .listKeys, .createKey, .revokeKey: .keys
         }
@@ -80,6 +80,9 @@ package struct Route: Sendable, Equatable {
         Route(method: "GET", template: "/readyz", operation: .readyz),
         Route(method: "GET", template: "/metrics", operation: .metrics),
         Route(method: "GET", template: "/openapi.yaml", operation: .openapi),
+        Route(method: "GET", template: "/", operation: .webPage),
+        Route(method: "GET", template: "/web/{file}", operation: .webAsset),
+        Route(method: "GET", template: "/v1/me", operation: .whoami),
         Route(method: "GET", template: "/v1/seekers/{id}", operation: .getSeeker),
         Route(method: "PUT", template: "/v1/seekers/{id}", operation: .putSeeker),
         Route(method: "GET", template: "/v1/seekers/{id}/recommendations", operation: .seekerRecommendations),

@@ -65,6 +65,8 @@ package final class JobMatchService: Sendable {
     /// Access-log appends (short transactions; SQLite serialises them with the writes).
     let logQueue = DispatchQueue(label: "jobmatch.service.access-log")
     let openAPIDocument: [UInt8]
+    /// The counsellors' web page (`GET /`, `/web/{file}`), read once at start.
+    let webFiles: [String: WebFile]
 
     package init(dataDirectory: String, model: Model, configuration: ServiceConfiguration = ServiceConfiguration(), logger: Logger) throws {
         self.configuration = configuration
@@ -79,6 +81,7 @@ package final class JobMatchService: Sendable {
         for n in opened.notes { logger.notice("\(n)") }
         state = Locked(Self.makeState(opened.engine))
         openAPIDocument = Self.loadOpenAPI()
+        webFiles = WebFile.load()
         publishGauges()
     }
 
@@ -232,6 +235,8 @@ package final class JobMatchService: Sendable {
         switch op {
         case .metrics: ["text/plain"]
         case .openapi: ["application/yaml", "text/yaml", "application/x-yaml"]
+        case .webPage: ["text/html"]
+        case .webAsset: ["text/javascript", "text/css", "application/javascript"]
         default: ["application/json", "application/problem+json"]
         }
     }
@@ -279,7 +284,7 @@ package final class JobMatchService: Sendable {
     /// locked out).
     func authenticate(_ request: Request, client: String) throws -> Caller {
         let now = Date()
-        func fail(_ detail: String) -> Problem {
+        func fail(_ detail: String, reason: String) -> Problem {
             metrics.authFailures.increment()
             if let wait = failures.recordOrBlock(client, now: now.timeIntervalSince1970) {
                 metrics.rateLimited.increment()
@@ -287,21 +292,23 @@ package final class JobMatchService: Sendable {
                 p.retryAfter = wait
                 return p
             }
-            return Problem(.unauthorized, status: 401, detail: detail, field: "Authorization")
+            var p = Problem(.unauthorized, status: 401, detail: detail, field: "Authorization")
+            p.reason = reason
+            return p
         }
         // a throttled address's wrong secrets no longer count towards locking the key they name
         let throttled = failures.blocked(client, now: now.timeIntervalSince1970) != nil
-        guard let header = request.headers[.authorization] else { throw fail("an API key is required: Authorization: Bearer <key>") }
+        guard let header = request.headers[.authorization] else { throw fail("an API key is required: Authorization: Bearer <key>", reason: "missing") }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw fail("use Authorization: Bearer <key>") }
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw fail("use Authorization: Bearer <key>", reason: "invalid") }
         switch try catalog.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), now: now, policy: configuration.lockout,
                                         countFailures: !throttled) {
         case .accepted(let key): return Caller(key: key, client: client)
-        case .malformed, .unknown, .rejected(lockedNow: false): throw fail("the API key is not valid")
-        case .rejected(lockedNow: true): throw fail("the API key is not valid; after repeated failures it is now locked for \(Int(configuration.lockout.duration / 60)) minutes")
-        case .locked(let until): throw fail("the API key is locked after repeated failures until \(until); an admin can unlock it")
-        case .expired: throw fail("the API key has expired; ask an admin for a new one")
-        case .revoked: throw fail("the API key has been revoked")
+        case .malformed, .unknown, .rejected(lockedNow: false): throw fail("the API key is not valid", reason: "invalid")
+        case .rejected(lockedNow: true): throw fail("the API key is not valid; after repeated failures it is now locked for \(Int(configuration.lockout.duration / 60)) minutes", reason: "locked")
+        case .locked(let until): throw fail("the API key is locked after repeated failures until \(until); an admin can unlock it", reason: "locked")
+        case .expired: throw fail("the API key has expired; ask an admin for a new one", reason: "expired")
+        case .revoked: throw fail("the API key has been revoked", reason: "revoked")
         }
     }
 

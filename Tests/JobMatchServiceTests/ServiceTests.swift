@@ -683,7 +683,7 @@ struct ServiceRoleMatrixTests {
         let keys: [(RoleName, String)] = [(.counsellor, f.counsellorA), (.staff, f.staff), (.admin, f.admin)]
         @Sendable func uri(_ r: Route) -> String {
             r.template.replacingOccurrences(of: "{id}", with: r.template.hasPrefix("/v1/seekers") ? seeker : r.template.hasPrefix("/v1/keys") ? "000000000000" : posting)
-                .replacingOccurrences(of: "{postingId}", with: posting) + (r.operation == .search ? "?q=%EC%A7%80%EA%B2%8C%EC%B0%A8" : "")
+                .replacingOccurrences(of: "{postingId}", with: posting).replacingOccurrences(of: "{file}", with: "app.js") + (r.operation == .search ? "?q=%EC%A7%80%EA%B2%8C%EC%B0%A8" : "")
         }
         try await f.test { client in
             for route in Route.all {

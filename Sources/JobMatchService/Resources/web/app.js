@@ -1,0 +1,725 @@
+// JobMatch counsellors' page: plain JavaScript against the service's own /v1 API (openapi.yaml).
+// Everything from the API is put on the page as text (textContent), never as HTML.
+"use strict";
+
+(() => {
+  const KEY = "jobmatch.key";
+  const $ = (id) => document.getElementById(id);
+
+  const OUTCOMES = [
+    ["shown", "지원 권유"],
+    ["applied", "지원함"],
+    ["interview", "면접"],
+    ["hired", "채용"],
+    ["not-suitable", "부적합"],
+  ];
+  const PARTS = [
+    ["words", "일치 단어", ["matchedWord", "otherWords"]],
+    ["occupation", "직종", ["occupationExact", "occupationGroup"]],
+    ["experience", "경력·학력", ["experience", "education"]],
+    ["content", "직무 내용 유사", ["contentSimilarity"]],
+  ];
+  const SOON_DAYS = 7;
+
+  // The page's state (one seeker at a time).
+  const state = {
+    me: null, // the key as the service describes it (GET /v1/me)
+    seeker: null, // the seeker's record
+    results: [], // the last recommendations
+    asOf: null,
+    constraints: null,
+    lastOpener: null,
+  };
+
+  // ---------- API ----------
+
+  class ApiError extends Error {
+    constructor(status, problem) {
+      super(problem && problem.detail ? problem.detail : "HTTP " + status);
+      this.status = status;
+      this.problem = problem || {};
+    }
+  }
+
+  async function api(path, options = {}) {
+    const key = sessionStorage.getItem(KEY);
+    const headers = { Accept: "application/json" };
+    if (key) headers.Authorization = "Bearer " + key;
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    let response;
+    try {
+      response = await fetch(path, {
+        method: options.method || "GET",
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        cache: "no-store",
+        credentials: "omit",
+        referrerPolicy: "no-referrer",
+      });
+    } catch (e) {
+      throw new ApiError(0, null);
+    }
+    let data = null;
+    const text = await response.text();
+    if (text) {
+      try { data = JSON.parse(text); } catch (e) { data = null; }
+    }
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  }
+
+  // The API's problems, in plain Korean. `what` names the thing asked for ("구직자", "공고").
+  function korean(error, what) {
+    if (!(error instanceof ApiError)) return "예상하지 못한 오류가 났습니다. 화면을 새로 고친 뒤 다시 시도하세요.";
+    const p = error.problem || {};
+    switch (error.status) {
+      case 0: return "서버에 연결할 수 없습니다. 네트워크 연결을 확인한 뒤 다시 시도하세요.";
+      case 401:
+        switch (p.reason) {
+          case "expired": return "API 키의 사용 기간이 끝났습니다. 관리자에게 새 키를 요청하세요.";
+          case "revoked": return "폐기된 API 키입니다. 관리자에게 새 키를 요청하세요.";
+          case "locked": return "잘못된 키 입력이 반복되어 키가 잠겼습니다. 15분 뒤에 다시 시도하거나 관리자에게 잠금 해제를 요청하세요.";
+          case "missing": return "로그인이 필요합니다.";
+          default: return "API 키가 올바르지 않습니다. 받은 키를 빠짐없이 붙여 넣었는지 확인하세요.";
+        }
+      case 403: return "이 키로는 할 수 없는 작업입니다. 상담용 키인지 관리자에게 확인하세요.";
+      case 404:
+        if (what === "구직자") return "구직자를 찾을 수 없습니다. 번호를 확인하세요. (우리 센터 소속 구직자만 조회됩니다.)";
+        if (what === "공고") return "공고를 찾을 수 없습니다. 공고 번호를 확인하세요.";
+        return "찾을 수 없습니다.";
+      case 400: {
+        const fields = {
+          region: "고른 지역이 구직자의 희망 지역 밖입니다.",
+          employmentType: "고른 고용형태가 구직자의 희망 고용형태가 아닙니다.",
+          minSalary: "최소 연봉은 구직자의 희망 연봉 이상, 숫자(만원)로 입력하세요.",
+          top: "보여 줄 공고 수가 올바르지 않습니다.",
+          q: "검색어를 1~200자로 입력하세요.",
+          reason: "부적합 사유를 입력하세요.",
+        };
+        return fields[p.field] || "입력값을 확인하세요." + (p.field ? " (" + p.field + ")" : "");
+      }
+      case 409: return "마감되었거나 닫힌 공고입니다.";
+      case 422:
+        if (/resident registration/.test(p.detail || "")) return "주민등록번호는 입력할 수 없습니다. 지우고 다시 입력하세요.";
+        return "입력 내용을 저장할 수 없습니다. 내용을 확인하세요.";
+      case 429: {
+        const wait = p.retryAfter ? p.retryAfter + "초" : "잠시";
+        return "요청이 너무 많습니다. " + wait + " 뒤에 다시 시도하세요.";
+      }
+      case 503: return "서버가 제때 답하지 못했습니다. 아무것도 바뀌지 않았으니 잠시 뒤 다시 시도하세요.";
+      default: return "서버 오류가 났습니다(" + error.status + "). 계속되면 관리자에게 알려 주세요.";
+    }
+  }
+
+  // A 401 after sign-in (key expired or revoked meanwhile): back to the sign-in form, saying why.
+  function handleAuthLoss(error) {
+    if (error instanceof ApiError && error.status === 401) {
+      signOut(korean(error));
+      return true;
+    }
+    return false;
+  }
+
+  function showMessage(text, info) {
+    const m = $("message");
+    m.textContent = text || "";
+    m.classList.toggle("info", !!info);
+  }
+
+  // ---------- small helpers ----------
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    if (attrs) {
+      for (const [k, v] of Object.entries(attrs)) {
+        if (v === undefined || v === null || v === false) continue;
+        if (k === "class") e.className = v;
+        else if (k === "text") e.textContent = v;
+        else if (k.startsWith("data-") || k.startsWith("aria-") || k === "role" || k === "id" || k === "for" || k === "type" || k === "hidden") e.setAttribute(k, v === true ? "" : v);
+        else e[k] = v;
+      }
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  }
+
+  const won = new Intl.NumberFormat("ko-KR");
+
+  function salaryText(min, max) {
+    if (min == null && max == null) return "급여 정보 없음";
+    if (min != null && max != null && min !== max) return "연 " + won.format(min) + "~" + won.format(max) + "만원";
+    return "연 " + won.format(min != null ? min : max) + "만원" + (min != null && max == null ? " 이상" : "");
+  }
+
+  function dayNumber(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    return Date.UTC(y, m - 1, d) / 86400000;
+  }
+
+  function deadlineInfo(deadline) {
+    if (!deadline) return { text: "마감일 없음(상시)", soon: false, days: null };
+    const days = state.asOf ? dayNumber(deadline) - dayNumber(state.asOf) : null;
+    const [, m, d] = deadline.split("-").map(Number);
+    const dday = days == null ? "" : days === 0 ? " (오늘 마감)" : " (D-" + days + ")";
+    return { text: "마감 " + m + "월 " + d + "일" + dday, soon: days != null && days <= SOON_DAYS, days };
+  }
+
+  function setBusy(form, busy) {
+    for (const b of form.querySelectorAll("button")) b.disabled = busy;
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+  }
+
+  // ---------- sign-in ----------
+
+  async function signIn(event) {
+    event.preventDefault();
+    const input = $("api-key");
+    const key = input.value.trim();
+    const error = $("signin-error");
+    error.textContent = "";
+    if (!/^jm_[0-9a-f]{12}_[0-9a-f]{64}$/.test(key)) {
+      error.textContent = "API 키 모양이 아닙니다. jm_로 시작하는 키 전체(81자)를 붙여 넣으세요.";
+      input.focus();
+      return;
+    }
+    sessionStorage.setItem(KEY, key);
+    setBusy($("signin-form"), true);
+    try {
+      state.me = await api("/v1/me");
+      input.value = "";
+      enterApp();
+    } catch (e) {
+      sessionStorage.removeItem(KEY);
+      error.textContent = korean(e);
+      input.focus();
+    } finally {
+      setBusy($("signin-form"), false);
+    }
+  }
+
+  const ROLES = { counsellor: "상담", staff: "공고 관리", admin: "관리자" };
+
+  function enterApp() {
+    const me = state.me;
+    $("whoami").textContent = me.name + " · " + me.office + " · " + (ROLES[me.role] || me.role);
+    $("whoami-bar").hidden = false;
+    $("signin").hidden = true;
+    $("app").hidden = false;
+    showMessage("");
+    const left = Math.floor((Date.parse(me.expiresAt) - Date.now()) / 86400000);
+    if (left >= 0 && left <= 14) showMessage("API 키 사용 기간이 " + left + "일 남았습니다. 관리자에게 새 키를 미리 요청하세요.", true);
+    if (me.role === "staff") showMessage("공고 관리용 키입니다. 구직자 조회와 추천은 상담용 키로만 할 수 있습니다.", true);
+    $("seeker-id").focus();
+  }
+
+  function signOut(reason) {
+    sessionStorage.removeItem(KEY);
+    state.me = null;
+    clearSeeker();
+    $("search-results").replaceChildren();
+    $("search-status").textContent = "";
+    $("search-q").value = "";
+    $("seeker-id").value = "";
+    $("app").hidden = true;
+    $("whoami-bar").hidden = true;
+    $("signin").hidden = false;
+    $("signin-error").textContent = typeof reason === "string" ? reason : "";
+    $("api-key").focus();
+  }
+
+  // ---------- seeker ----------
+
+  function clearSeeker() {
+    state.seeker = null;
+    state.results = [];
+    state.constraints = null;
+    $("seeker-summary").hidden = true;
+    $("filters-panel").hidden = true;
+    $("whynot-panel").hidden = true;
+    $("whynot-result").replaceChildren();
+    $("results").replaceChildren();
+    $("legend").hidden = true;
+    $("constraints").textContent = "";
+    $("results-status").textContent = "구직자 번호로 조회하면 맞춤 공고가 여기에 나옵니다.";
+    $("print-view").disabled = true;
+  }
+
+  async function lookUpSeeker(event) {
+    event.preventDefault();
+    const id = $("seeker-id").value.trim();
+    showMessage("");
+    if (!id) {
+      showMessage("구직자 번호를 입력하세요.");
+      $("seeker-id").focus();
+      return;
+    }
+    clearSeeker();
+    $("results-status").textContent = "불러오는 중…";
+    setBusy($("seeker-form"), true);
+    try {
+      const seeker = await api("/v1/seekers/" + encodeURIComponent(id));
+      state.seeker = seeker;
+      renderSeeker(seeker);
+      fillFilters(seeker);
+      $("filters-panel").hidden = false;
+      $("whynot-panel").hidden = false;
+      await loadRecommendations();
+    } catch (e) {
+      if (handleAuthLoss(e)) return;
+      clearSeeker();
+      showMessage(korean(e, "구직자"));
+      $("seeker-id").focus();
+    } finally {
+      setBusy($("seeker-form"), false);
+    }
+  }
+
+  function renderSeeker(s) {
+    $("seeker-title").textContent = (s.desiredTitle || "희망 직무 미기재") + " 희망";
+    const rows = [];
+    const add = (label, value) => { if (value !== undefined && value !== null && value !== "") rows.push([label, value]); };
+    add("구직자 번호", s.id);
+    add("희망 직종", (s.desiredOccupations || []).join(", "));
+    add("희망 지역", (s.regions || []).join(", ") || "무관");
+    add("고용형태", (s.employmentTypes || []).join(", ") || "무관");
+    add("희망 연봉", s.salaryFloor != null ? won.format(s.salaryFloor) + "만원 이상" : "무관");
+    add("경력", s.experienceYears != null ? s.experienceYears + "년" : "");
+    add("학력", s.education || "");
+    add("기술", (s.skills || []).join(", "));
+    add("자격", (s.certificates || []).join(", "));
+    add("소개", s.profile);
+    const dl = $("seeker-fields");
+    dl.replaceChildren();
+    for (const [k, v] of rows) dl.append(el("dt", { text: k }), el("dd", { text: String(v) }));
+    $("seeker-summary").hidden = false;
+  }
+
+  function fillFilters(s) {
+    const region = $("filter-region");
+    // a seeker with one region (or none, or 전국) has nothing to choose between here
+    const own = (s.regions || []).filter((r) => r !== "전국");
+    region.replaceChildren(el("option", { value: "", text: own.length ? "희망 지역 전체" : "전국(좁힐 지역 없음)" }));
+    for (const r of own) region.append(el("option", { value: r, text: r }));
+    region.disabled = own.length < 2;
+    const type = $("filter-type");
+    type.replaceChildren(el("option", { value: "", text: "희망 고용형태 전체" }));
+    for (const t of s.employmentTypes || []) type.append(el("option", { value: t, text: t }));
+    type.disabled = !(s.employmentTypes && s.employmentTypes.length > 1);
+    const salary = $("filter-salary");
+    salary.value = "";
+    salary.min = String(s.salaryFloor || 0);
+    salary.placeholder = s.salaryFloor != null ? won.format(s.salaryFloor) : "제한 없음";
+    $("filter-salary-help").textContent = s.salaryFloor != null
+      ? "구직자 희망 연봉 " + won.format(s.salaryFloor) + "만원 이상으로만 올릴 수 있습니다."
+      : "구직자가 희망 연봉을 밝히지 않았습니다. 비워 두면 제한이 없습니다.";
+    $("filter-top").value = "10";
+  }
+
+  function filterQuery() {
+    const q = new URLSearchParams();
+    q.set("top", $("filter-top").value || "10");
+    q.set("explain", "true");
+    const region = $("filter-region").value;
+    const type = $("filter-type").value;
+    const salary = $("filter-salary").value.trim();
+    if (region) q.set("region", region);
+    if (type) q.set("employmentType", type);
+    if (salary) q.set("minSalary", salary);
+    return q;
+  }
+
+  async function loadRecommendations() {
+    const s = state.seeker;
+    if (!s) return;
+    const salary = $("filter-salary").value.trim();
+    if (salary && (!/^\d+$/.test(salary) || (s.salaryFloor != null && Number(salary) < s.salaryFloor))) {
+      showMessage("최소 연봉은 " + (s.salaryFloor != null ? won.format(s.salaryFloor) + "만원 이상의 " : "") + "숫자(만원)로 입력하세요.");
+      $("filter-salary").focus();
+      return;
+    }
+    $("results-status").textContent = "추천 공고를 찾는 중…";
+    const body = await api("/v1/seekers/" + encodeURIComponent(s.id) + "/recommendations?" + filterQuery().toString());
+    state.results = body.results;
+    state.asOf = body.asOf;
+    state.constraints = body.constraints;
+    renderResults(body);
+  }
+
+  async function applyFilters(event) {
+    event.preventDefault();
+    showMessage("");
+    setBusy($("filters"), true);
+    try {
+      await loadRecommendations();
+    } catch (e) {
+      if (!handleAuthLoss(e)) showMessage(korean(e, "구직자"));
+    } finally {
+      setBusy($("filters"), false);
+    }
+  }
+
+  async function resetFilters() {
+    if (!state.seeker) return;
+    fillFilters(state.seeker);
+    showMessage("");
+    try {
+      await loadRecommendations();
+    } catch (e) {
+      if (!handleAuthLoss(e)) showMessage(korean(e, "구직자"));
+    }
+  }
+
+  // ---------- results ----------
+
+  function constraintsText(c) {
+    const parts = [];
+    parts.push("지역 " + (c.nationwide ? "전국" : c.regions.length ? c.regions.join(", ") : "무관"));
+    parts.push("고용형태 " + (c.employmentTypes.length ? c.employmentTypes.join(", ") : "무관"));
+    parts.push("연봉 " + (c.salaryFloor != null ? won.format(c.salaryFloor) + "만원 이상" : "무관"));
+    if (c.occupations.length) parts.push("희망 직종 " + c.occupations.map((o) => o.name ? o.name + "(" + o.code + ")" : o.code).join(", "));
+    return (c.narrowed ? "좁힌 조건: " : "구직자 조건: ") + parts.join(" · ") + ". 이 조건을 벗어나거나 마감된 공고는 나오지 않습니다.";
+  }
+
+  function scoreParts(result) {
+    const sums = {};
+    for (const [name, , kinds] of PARTS) {
+      sums[name] = 0;
+      for (const r of result.reasons || []) if (kinds.includes(r.kind)) sums[name] += Math.max(0, r.contribution);
+    }
+    return sums;
+  }
+
+  function renderResults(body) {
+    const list = $("results");
+    list.replaceChildren();
+    const results = body.results;
+    $("constraints").textContent = constraintsText(body.constraints);
+    if (!results.length) {
+      $("results-status").textContent = "조건에 맞는 진행 중인 공고가 없습니다.";
+      $("legend").hidden = true;
+      $("print-view").disabled = true;
+      return;
+    }
+    const folded = results.reduce((n, r) => n + (r.duplicates ? r.duplicates.length : 0), 0);
+    $("results-status").textContent = "추천 공고 " + results.length + "건" + (folded ? " (비슷한 공고 " + folded + "건은 묶음)" : "");
+    $("legend").hidden = false;
+    $("print-view").disabled = false;
+    const maxScore = Math.max(...results.map((r) => r.score), 1e-9);
+    for (const r of results) list.append(renderResult(r, maxScore));
+  }
+
+  function renderResult(r, maxScore) {
+    const titleId = "r-" + r.rank + "-title";
+    const dl = deadlineInfo(r.deadline);
+    const deadline = el("span", { class: "deadline", text: dl.text });
+    const meta = el("p", { class: "meta" },
+      el("span", { class: "company", text: r.company || "회사명 없음" }),
+      el("span", { class: "region", text: r.region || "지역 미기재" }),
+      el("span", { class: "type", text: r.employmentType || "고용형태 미기재" }),
+      el("span", { class: "salary", text: salaryText(r.salaryMin, r.salaryMax) }),
+      el("span", {}, deadline, dl.soon ? el("span", { class: "soon", text: "마감 임박" }) : null));
+
+    // the score bar: its length is the score relative to the best result, its parts the reasons
+    const sums = scoreParts(r);
+    const total = Object.values(sums).reduce((a, b) => a + b, 0) || 1;
+    const bar = el("span", { class: "score-bar" });
+    const described = [];
+    for (const [name, label] of PARTS) {
+      if (sums[name] <= 0) continue;
+      const share = sums[name] / total;
+      const part = el("span", { class: "part", "data-part": name, title: label + " " + Math.round(share * 100) + "%" });
+      part.style.width = (share * 100).toFixed(1) + "%";
+      bar.append(part);
+      described.push(label + " " + Math.round(share * 100) + "%");
+    }
+    bar.style.width = Math.max(4, (r.score / maxScore) * 100).toFixed(1) + "%";
+    const track = el("span", { class: "score-track", role: "img", "aria-label": "점수 구성: " + described.join(", ") }, bar);
+    const fitLabel = r.fitProbability != null ? "적합도 " + Math.round(r.fitProbability * 100) + "%" : "상대 점수 " + Math.round((r.score / maxScore) * 100);
+    const fit = el("div", { class: "fit" }, el("span", { text: fitLabel }), track);
+
+    const reasons = el("ul", { class: "reasons", "aria-label": "추천 이유" });
+    for (const reason of r.reasons || []) {
+      if (reason.kind === "unstated") reasons.append(el("li", { text: reason.label + " (직접 확인 필요)" }));
+      else reasons.append(el("li", { text: reason.label }));
+    }
+    if (!reasons.children.length) reasons.append(el("li", { text: "구직자 조건에 맞는 공고" }));
+
+    const dups = r.duplicates && r.duplicates.length
+      ? el("p", { class: "dups", text: "외 " + r.duplicates.length + "건 — 같은 회사의 거의 같은 공고 (" + r.duplicates.join(", ") + ")" })
+      : null;
+
+    const open = el("button", { type: "button", class: "open quiet", "aria-describedby": titleId, text: "공고 보기" });
+    open.addEventListener("click", () => openPosting(r.postingId, r.reasons, open));
+
+    const status = el("p", { class: "outcome-status", role: "status" });
+    const reasonId = "unsuitable-" + r.rank;
+    const reasonInput = el("input", { class: "unsuitable-reason", id: reasonId, maxLength: 200, autocomplete: "off" });
+    const reasonSubmit = el("button", { type: "button", class: "unsuitable-submit", text: "부적합으로 기록" });
+    const unsuitable = el("div", { class: "unsuitable", hidden: true },
+      el("label", { for: reasonId, text: "부적합 사유" }), reasonInput, reasonSubmit);
+    const outcomes = el("div", { class: "outcomes", role: "group", "aria-label": "결과 기록 (" + r.title + ")" });
+    for (const [code, label] of OUTCOMES) {
+      const b = el("button", { type: "button", class: "outcome quiet", "data-outcome": code, "aria-pressed": "false", text: label });
+      if (code === "not-suitable") {
+        b.setAttribute("aria-expanded", "false");
+        b.setAttribute("aria-controls", reasonId);
+        b.addEventListener("click", () => {
+          unsuitable.hidden = !unsuitable.hidden;
+          b.setAttribute("aria-expanded", unsuitable.hidden ? "false" : "true");
+          if (!unsuitable.hidden) reasonInput.focus();
+        });
+      } else {
+        b.addEventListener("click", () => recordOutcome(r, code, null, b, status));
+      }
+      outcomes.append(b);
+    }
+    const submitUnsuitable = () => {
+      const text = reasonInput.value.trim();
+      if (!text) {
+        status.className = "outcome-status fail";
+        status.textContent = "부적합 사유를 입력하세요.";
+        reasonInput.focus();
+        return;
+      }
+      recordOutcome(r, "not-suitable", text, outcomes.querySelector('[data-outcome="not-suitable"]'), status, () => {
+        unsuitable.hidden = true;
+        reasonInput.value = "";
+      });
+    };
+    reasonSubmit.addEventListener("click", submitUnsuitable);
+    reasonInput.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); submitUnsuitable(); } });
+
+    const article = el("article", { "aria-labelledby": titleId },
+      el("div", { class: "head" }, el("span", { class: "rank", text: r.rank + "." }), el("h3", { class: "title", id: titleId, text: r.title })),
+      meta, fit, reasons, dups,
+      el("div", { class: "actions" }, open, outcomes),
+      unsuitable, status);
+    return el("li", { class: "result", "data-posting-id": r.postingId }, article);
+  }
+
+  const OUTCOME_LABEL = Object.fromEntries(OUTCOMES);
+
+  async function recordOutcome(r, code, reason, button, status, done) {
+    const body = { seekerId: state.seeker.id, postingId: r.postingId, outcome: code };
+    if (reason) body.reason = reason;
+    status.className = "outcome-status";
+    status.textContent = "기록하는 중…";
+    button.disabled = true;
+    try {
+      await api("/v1/outcomes", { method: "POST", body });
+      const time = new Date().toLocaleTimeString("ko-KR", { hour: "2-digit", minute: "2-digit" });
+      button.setAttribute("aria-pressed", "true");
+      status.className = "outcome-status ok";
+      status.textContent = "기록됨: " + OUTCOME_LABEL[code] + (reason ? " — " + reason : "") + " (" + time + ")";
+      if (done) done();
+    } catch (e) {
+      if (handleAuthLoss(e)) return;
+      status.className = "outcome-status fail";
+      status.textContent = "기록하지 못했습니다: " + korean(e, "공고");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---------- one posting ----------
+
+  // The text with every occurrence of `words` wrapped in <mark> (longest first; case-insensitive).
+  function highlighted(text, words) {
+    const frag = document.createDocumentFragment();
+    const list = [...new Set(words.filter((w) => w && w.trim().length > 0))].sort((a, b) => b.length - a.length);
+    if (!list.length) { frag.append(text); return { frag, count: 0 }; }
+    const escaped = list.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const re = new RegExp(escaped.join("|"), "gi");
+    let last = 0, count = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0].length === 0) { re.lastIndex++; continue; }
+      frag.append(text.slice(last, m.index), el("mark", { text: m[0] }));
+      last = m.index + m[0].length;
+      count++;
+    }
+    frag.append(text.slice(last));
+    return { frag, count };
+  }
+
+  async function openPosting(id, reasons, opener) {
+    showMessage("");
+    let p;
+    try {
+      p = await api("/v1/postings/" + encodeURIComponent(id));
+    } catch (e) {
+      if (!handleAuthLoss(e)) showMessage(korean(e, "공고"));
+      return;
+    }
+    const words = (reasons || []).filter((r) => r.kind === "matchedWord" && r.words).map((r) => r.words);
+    const title = highlighted(p.title || id, words);
+    $("posting-detail-title").replaceChildren(title.frag);
+    const meta = $("posting-detail-meta");
+    meta.replaceChildren();
+    const dl = deadlineInfo(p.deadline);
+    const rows = [
+      ["공고 번호", p.id],
+      ["회사", p.company],
+      ["지역", p.region],
+      ["고용형태", p.employmentType],
+      ["급여", salaryText(p.salaryMin, p.salaryMax)],
+      ["경력", p.experienceMin != null || p.experienceMax != null ? (p.experienceMin || 0) + "년" + (p.experienceMax != null ? "~" + p.experienceMax + "년" : " 이상") : "무관"],
+      ["학력", p.education],
+      ["기술", (p.skills || []).join(", ")],
+      ["자격", (p.certificates || []).join(", ")],
+      ["마감", dl.text + (dl.soon ? " · 마감 임박" : "")],
+      ["상태", p.status === "closed" ? "마감(닫힘)" : "진행 중"],
+      ["공고 주소", p.url],
+    ];
+    for (const [k, v] of rows) {
+      if (v === undefined || v === null || v === "") continue;
+      const value = highlighted(String(v), k === "기술" || k === "자격" ? words : []);
+      meta.append(el("dt", { text: k }), el("dd", {}, value.frag));
+    }
+    const body = highlighted(p.description || "(상세 내용 없음)", words);
+    $("posting-detail-body").replaceChildren(body.frag);
+    const marked = document.querySelectorAll("#posting-detail mark").length;
+    $("posting-detail-note").textContent = words.length
+      ? "노란 표시: 구직자와 일치한 단어 (" + words.join(", ") + ")" + (marked ? "" : " — 본문에서는 찾지 못함")
+      : "이 공고에는 표시할 일치 단어가 없습니다.";
+    state.lastOpener = opener;
+    const dialog = $("posting-detail");
+    if (!dialog.open) dialog.showModal();
+    $("posting-detail-close").focus();
+  }
+
+  function closePosting() {
+    const dialog = $("posting-detail");
+    if (dialog.open) dialog.close();
+  }
+
+  // ---------- why-not ----------
+
+  async function whyNot(event) {
+    event.preventDefault();
+    const out = $("whynot-result");
+    const posting = $("whynot-posting").value.trim();
+    out.replaceChildren();
+    if (!state.seeker) return;
+    if (!posting) {
+      out.append(el("p", { class: "error", text: "공고 번호를 입력하세요." }));
+      $("whynot-posting").focus();
+      return;
+    }
+    setBusy($("whynot-form"), true);
+    try {
+      const top = $("filter-top").value || "10";
+      const v = await api("/v1/seekers/" + encodeURIComponent(state.seeker.id) + "/why-not/" + encodeURIComponent(posting) + "?top=" + top);
+      const headline = {
+        vetoed: "구직자 조건에 맞지 않아 제외됨",
+        "no-match": "겹치는 내용이 없어 후보가 아님",
+        ranked: v.rank && v.shown && v.rank <= v.shown ? "추천 목록에 있음" : "순위 밖",
+        duplicate: "비슷한 공고와 묶임",
+        "company-cap": "같은 회사 공고가 이미 충분함",
+      }[v.verdict] || v.verdict;
+      const box = el("div", { class: "verdict" }, el("strong", { text: posting + ": " + headline }), el("p", { text: v.explanation }));
+      if (v.vetoes && v.vetoes.length) {
+        const ul = el("ul");
+        for (const x of v.vetoes) ul.append(el("li", { text: x }));
+        box.append(ul);
+      }
+      out.append(box);
+    } catch (e) {
+      if (handleAuthLoss(e)) return;
+      out.append(el("p", { class: "error", text: korean(e, "공고") }));
+    } finally {
+      setBusy($("whynot-form"), false);
+    }
+  }
+
+  // ---------- search ----------
+
+  async function search(event) {
+    event.preventDefault();
+    const q = $("search-q").value.trim();
+    const list = $("search-results");
+    const status = $("search-status");
+    list.replaceChildren();
+    if (!q) {
+      status.textContent = "검색어를 입력하세요.";
+      $("search-q").focus();
+      return;
+    }
+    status.textContent = "검색하는 중…";
+    setBusy($("search-form"), true);
+    try {
+      const body = await api("/v1/search?" + new URLSearchParams({ q, top: "20" }).toString());
+      status.textContent = body.results.length ? "진행 중인 공고 " + body.results.length + "건" : "찾은 공고가 없습니다.";
+      for (const r of body.results) {
+        const open = el("button", { type: "button", class: "quiet", text: "공고 보기" });
+        open.addEventListener("click", () => openPosting(r.postingId, r.reasons, open));
+        const dl = deadlineInfo(r.deadline);
+        list.append(el("li", { class: "search-result", "data-posting-id": r.postingId },
+          el("p", { class: "title", text: r.title }),
+          el("p", { class: "meta", text: [r.company, r.region, dl.text, r.postingId].filter(Boolean).join(" · ") }),
+          open));
+      }
+    } catch (e) {
+      if (handleAuthLoss(e)) return;
+      status.textContent = korean(e, "공고");
+    } finally {
+      setBusy($("search-form"), false);
+    }
+  }
+
+  // ---------- print ----------
+
+  // A sheet for the seeker: the postings, contacts and deadlines; no scores, no ids of the seeker.
+  function buildPrintSheet() {
+    const sheet = $("print-sheet");
+    sheet.replaceChildren();
+    const today = state.asOf ? state.asOf.replace(/^(\d+)-(\d+)-(\d+)$/, (_, y, m, d) => y + "년 " + Number(m) + "월 " + Number(d) + "일") : "";
+    const title = state.seeker && state.seeker.name ? state.seeker.name + "님께 드리는 추천 일자리" : "추천 일자리 안내";
+    sheet.append(el("h1", { text: title }),
+      el("p", { class: "lead", text: today + " 기준 진행 중인 공고입니다. 마감일 전에 지원하세요. 공고 내용은 회사 사정에 따라 바뀔 수 있습니다." }));
+    const ol = el("ol");
+    for (const r of state.results) {
+      const dl = deadlineInfo(r.deadline);
+      const lines = [
+        el("div", { class: "p-title", text: r.title }),
+        el("div", { text: [r.company, r.region, r.employmentType].filter(Boolean).join(" · ") }),
+        el("div", { text: salaryText(r.salaryMin, r.salaryMax) + " · " + dl.text + (dl.soon ? " (마감 임박)" : "") }),
+        el("div", { text: "공고 번호 " + r.postingId + (r.url ? " · " + r.url : "") }),
+      ];
+      ol.append(el("li", {}, ...lines));
+    }
+    sheet.append(ol);
+    const me = state.me;
+    sheet.append(el("p", { class: "p-foot", text: "문의: " + me.office + " 취업 상담 창구 (담당 " + me.name + "). 공고 번호를 말씀하시면 안내해 드립니다." }));
+  }
+
+  function printView() {
+    if (!state.results.length) return;
+    buildPrintSheet();
+    window.print();
+  }
+
+  // ---------- wiring ----------
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("signin-form").addEventListener("submit", signIn);
+    $("signout").addEventListener("click", () => signOut());
+    $("seeker-form").addEventListener("submit", lookUpSeeker);
+    $("filters").addEventListener("submit", applyFilters);
+    $("filter-reset").addEventListener("click", resetFilters);
+    $("whynot-form").addEventListener("submit", whyNot);
+    $("search-form").addEventListener("submit", search);
+    $("print-view").addEventListener("click", printView);
+    $("posting-detail-close").addEventListener("click", closePosting);
+    $("posting-detail").addEventListener("close", () => {
+      if (state.lastOpener && document.contains(state.lastOpener)) state.lastOpener.focus();
+    });
+    window.addEventListener("beforeprint", () => { if (state.results.length) buildPrintSheet(); });
+
+    // a key already in this tab's session (reload): check it is still good
+    if (sessionStorage.getItem(KEY)) {
+      api("/v1/me").then((me) => { state.me = me; enterApp(); }).catch((e) => signOut(korean(e)));
+    } else {
+      $("api-key").focus();
+    }
+  });
+})();
