@@ -11,19 +11,20 @@ import JobMatchStore
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the counsellors' HTTP API (docs/api.md, openapi.yaml) from a data directory.",
+        abstract: "Serve the counsellors' HTTP API and web page (docs/api.md, openapi.yaml) from a data directory.",
         discussion: """
             Loads DATA/index (caught up with the catalog, or rebuilt from it), then answers on
             http://HOST:PORT until SIGTERM or SIGINT, which stop new connections and let requests
             in flight finish (at most --grace seconds) before exiting 0.
 
-            Every request except /healthz, /readyz, /metrics and /openapi.yaml needs a personal
-            key (`jobmatch keys create`) as `Authorization: Bearer <key>`. Reads of a seeker's
-            data are recorded in the access log (`jobmatch audit verify`, `jobmatch audit report`).
+            Every request except /healthz, /readyz, /metrics, /openapi.yaml and the web page needs
+            a personal key (`jobmatch keys create`) as `Authorization: Bearer <key>`. Reads of a
+            seeker's data are recorded in the access log (`jobmatch audit verify`, `jobmatch audit
+            report`). Counsellors open http://HOST:PORT/ in a browser and sign in with their key.
 
             Example:
               jobmatch keys create --data-dir data --name 김상담 --office 서울고용센터 --role counsellor
-              jobmatch serve --data-dir data --port 8080
+              jobmatch serve --data-dir data --port 8080      # then open http://127.0.0.1:8080/
             """)
 
     @OptionGroup var data: DataDirOptions

@@ -89,6 +89,11 @@ struct OutcomeRequest: Decodable {
     var reason: String?
 }
 
+struct SeekerOutcomes: Encodable {
+    var seekerId: String
+    var outcomes: [OutcomeRecord]
+}
+
 struct KeyRequest: Decodable {
     var name: String
     var office: String
@@ -141,6 +146,7 @@ extension JobMatchService {
         case .postingCandidates: return try await candidates(call)
         case .search: return try search(call)
         case .recordOutcome: return try await recordOutcome(call)
+        case .seekerOutcomes: return try await seekerOutcomes(call)
         case .listKeys: return try Self.json(["keys": try catalog.keys()])
         case .createKey: return try await createKey(call)
         case .revokeKey: return try revokeKey(call)
@@ -456,6 +462,16 @@ extension JobMatchService {
     }
 
     // MARK: Outcomes
+
+    /// What counsellors recorded for one seeker of the caller's office, oldest first (so a
+    /// returning seeker is not offered again what they were already offered or turned down).
+    func seekerOutcomes(_ call: Call) async throws -> Response {
+        let seeker = try scopedSeeker(call.parameters["id"]!, call.caller!)
+        let records = try catalog.outcomes(seekerId: seeker.id)
+        let response = try Self.json(SeekerOutcomes(seekerId: seeker.id, outcomes: records))
+        try await log(call, seekers: [seeker.id])
+        return response
+    }
 
     func recordOutcome(_ call: Call) async throws -> Response {
         let caller = call.caller!

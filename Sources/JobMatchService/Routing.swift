@@ -6,7 +6,7 @@ package enum Operation: String, Sendable, CaseIterable {
     case healthz, readyz, metrics, openapi, webPage, webAsset, whoami
     case getSeeker, putSeeker, seekerRecommendations, seekerWhyNot, profileRecommendations
     case getPosting, putPosting, importPostings, closePosting, postingCandidates, search
-    case recordOutcome
+    case recordOutcome, seekerOutcomes
     case listKeys, createKey, revokeKey
 
     /// What a role may do. Counsellors read seekers of their office and recommend; staff write
@@ -15,7 +15,7 @@ package enum Operation: String, Sendable, CaseIterable {
         switch self {
         case .healthz, .readyz, .metrics, .openapi, .webPage, .webAsset: .public
         case .getSeeker, .putSeeker, .seekerRecommendations, .seekerWhyNot, .profileRecommendations,
-             .postingCandidates, .recordOutcome: .counselling
+             .postingCandidates, .recordOutcome, .seekerOutcomes: .counselling
         case .getPosting, .search, .whoami: .anyKey
         case .putPosting, .importPostings, .closePosting: .postingsWrite
         case .listKeys, .createKey, .revokeKey: .keys
@@ -32,6 +32,7 @@ package enum Operation: String, Sendable, CaseIterable {
         case .profileRecommendations: "profile.recommend"
         case .postingCandidates: "candidates"
         case .recordOutcome: "outcome.record"
+        case .seekerOutcomes: "outcome.read"
         default: nil
         }
     }
@@ -87,6 +88,7 @@ package struct Route: Sendable, Equatable {
         Route(method: "PUT", template: "/v1/seekers/{id}", operation: .putSeeker),
         Route(method: "GET", template: "/v1/seekers/{id}/recommendations", operation: .seekerRecommendations),
         Route(method: "GET", template: "/v1/seekers/{id}/why-not/{postingId}", operation: .seekerWhyNot),
+        Route(method: "GET", template: "/v1/seekers/{id}/outcomes", operation: .seekerOutcomes),
         Route(method: "POST", template: "/v1/recommendations", operation: .profileRecommendations),
         Route(method: "GET", template: "/v1/postings/{id}", operation: .getPosting),
         Route(method: "PUT", template: "/v1/postings/{id}", operation: .putPosting),

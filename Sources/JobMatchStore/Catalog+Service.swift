@@ -373,9 +373,19 @@ extension Catalog {
         return OutcomeRecord(id: id, seekerId: seekerId, postingId: postingId, outcome: outcome, reason: cleaned, keyId: keyId, office: office, at: at)
     }
 
-    package func outcomes() throws -> [OutcomeRecord] {
+    package func outcomes() throws -> [OutcomeRecord] { try outcomes(where: nil) }
+
+    /// One seeker's outcomes, oldest first.
+    package func outcomes(seekerId: String) throws -> [OutcomeRecord] { try outcomes(where: seekerId) }
+
+    private func outcomes(where seekerId: String?) throws -> [OutcomeRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outcome ORDER BY id").map {
+            let rows = if let seekerId {
+                try Row.fetchAll(db, sql: "SELECT * FROM outcome WHERE seekerId = ? ORDER BY id", arguments: [seekerId])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT * FROM outcome ORDER BY id")
+            }
+            return rows.map {
                 OutcomeRecord(id: $0["id"], seekerId: $0["seekerId"], postingId: $0["postingId"],
                               outcome: OutcomeKind(rawValue: $0["outcome"]) ?? .shown, reason: $0["reason"],
                               keyId: $0["who"], office: $0["office"], at: $0["at"])

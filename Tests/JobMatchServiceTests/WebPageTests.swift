@@ -160,4 +160,41 @@ struct WebPageTests {
             }
         }
     }
+
+    @Test("a seeker's recorded outcomes come back oldest first, for the caller's office only, access-logged")
+    func outcomesOfASeeker() async throws {
+        let f = try ServiceFixture(postings: 120, seekers: 30)
+        defer { f.remove() }
+        let seeker = f.seekers(of: f.officeA)[0]
+        let postings = f.postings.filter(\.isOpen).prefix(2).map(\.id)
+        try await f.test { client in
+            try await client.execute(uri: "/v1/seekers/\(seeker.id)/outcomes", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .ok)
+                #expect((r.object["outcomes"] as? [Any])?.isEmpty == true)
+            }
+            for (posting, body) in [(postings[0], #""outcome":"shown""#), (postings[1], #""outcome":"not-suitable","reason":"통근 거리 010-1234-5678""#)] {
+                let json = #"{"seekerId":"\#(seeker.id)","postingId":"\#(posting)",\#(body)}"#
+                try await client.execute(uri: "/v1/outcomes", method: .post, headers: .bearer(f.counsellorA, json: true), body: buffer(json)) { r in
+                    #expect(r.status == .created)
+                }
+            }
+            try await client.execute(uri: "/v1/seekers/\(seeker.id)/outcomes", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .ok)
+                let list = (r.object["outcomes"] as? [[String: Any]]) ?? []
+                #expect(list.map { $0["postingId"] as? String } == postings)
+                #expect(list.map { $0["outcome"] as? String } == ["shown", "not-suitable"])
+                #expect((list.last?["reason"] as? String)?.contains("010-1234-5678") == false)
+            }
+            var notFound = ""
+            try await client.execute(uri: "/v1/seekers/\(seeker.id)/outcomes", method: .get, headers: .bearer(f.counsellorB)) { r in
+                #expect(r.status == .notFound)
+                notFound = r.text.replacingOccurrences(of: seeker.id, with: "ID")
+            }
+            try await client.execute(uri: "/v1/seekers/NO-SUCH-SEEKER/outcomes", method: .get, headers: .bearer(f.counsellorB)) { r in
+                #expect(r.text.replacingOccurrences(of: "NO-SUCH-SEEKER", with: "ID") == notFound)
+            }
+        }
+        let reads = try f.catalog.accessRecords().filter { $0.action == "outcome.read" }
+        #expect(reads.count == 2 && reads.allSatisfy { $0.seekerId == seeker.id && $0.office == f.officeA })
+    }
 }

@@ -20,12 +20,20 @@
     ["content", "직무 내용 유사", ["contentSimilarity"]],
   ];
   const SOON_DAYS = 7;
+  const OUTCOME_LABEL = Object.fromEntries(OUTCOMES);
+
+  // "2026-11-20T05:12:00Z" → "11월 20일" (Korea time)
+  function shortDate(iso) {
+    const d = new Date(Date.parse(iso) + 9 * 3600000);
+    return (d.getUTCMonth() + 1) + "월 " + d.getUTCDate() + "일";
+  }
 
   // The page's state (one seeker at a time).
   const state = {
     me: null, // the key as the service describes it (GET /v1/me)
     seeker: null, // the seeker's record
     results: [], // the last recommendations
+    history: new Map(), // postingId → outcomes recorded earlier for this seeker
     asOf: null,
     constraints: null,
     lastOpener: null,
@@ -232,8 +240,20 @@
   function clearSeeker() {
     state.seeker = null;
     state.results = [];
+    state.history = new Map();
     state.constraints = null;
     $("seeker-summary").hidden = true;
+    $("seeker-title").textContent = "";
+    $("seeker-fields").replaceChildren();
+    $("filter-region").replaceChildren();
+    $("filter-type").replaceChildren();
+    $("filter-salary").value = "";
+    $("whynot-posting").value = "";
+    $("print-sheet").replaceChildren();
+    closePosting();
+    $("posting-detail-title").replaceChildren();
+    $("posting-detail-meta").replaceChildren();
+    $("posting-detail-body").replaceChildren();
     $("filters-panel").hidden = true;
     $("whynot-panel").hidden = true;
     $("whynot-result").replaceChildren();
@@ -287,10 +307,13 @@
     add("학력", s.education || "");
     add("기술", (s.skills || []).join(", "));
     add("자격", (s.certificates || []).join(", "));
-    add("소개", s.profile);
     const dl = $("seeker-fields");
     dl.replaceChildren();
-    for (const [k, v] of rows) dl.append(el("dt", { text: k }), el("dd", { text: String(v) }));
+    for (const [k, v] of rows) dl.append(el("dt", { text: k }), el("dd", { id: k === "희망 직종" ? "seeker-occupations" : undefined, text: String(v) }));
+    if (s.profile) {
+      // the self-introduction is long: folded, opened on demand
+      dl.append(el("dt", { text: "소개" }), el("dd", {}, el("details", {}, el("summary", { text: "펼쳐 보기" }), el("p", { class: "profile", text: s.profile }))));
+    }
     $("seeker-summary").hidden = false;
   }
 
@@ -338,10 +361,23 @@
       return;
     }
     $("results-status").textContent = "추천 공고를 찾는 중…";
-    const body = await api("/v1/seekers/" + encodeURIComponent(s.id) + "/recommendations?" + filterQuery().toString());
+    const base = "/v1/seekers/" + encodeURIComponent(s.id);
+    const [body, history] = await Promise.all([
+      api(base + "/recommendations?" + filterQuery().toString()),
+      api(base + "/outcomes"),
+    ]);
+    state.history = new Map();
+    for (const o of history.outcomes) {
+      if (!state.history.has(o.postingId)) state.history.set(o.postingId, []);
+      state.history.get(o.postingId).push(o);
+    }
     state.results = body.results;
     state.asOf = body.asOf;
     state.constraints = body.constraints;
+    const occupations = document.getElementById("seeker-occupations");
+    if (occupations && !body.constraints.narrowed) {
+      occupations.textContent = body.constraints.occupations.map((o) => o.name ? o.name + " (" + o.code + ")" : o.code).join(", ");
+    }
     renderResults(body);
   }
 
@@ -437,9 +473,17 @@
     const fitLabel = r.fitProbability != null ? "적합도 " + Math.round(r.fitProbability * 100) + "%" : "상대 점수 " + Math.round((r.score / maxScore) * 100);
     const fit = el("div", { class: "fit" }, el("span", { text: fitLabel }), track);
 
+    // the matched words on one line (read aloud as a list), then each other reason
     const reasons = el("ul", { class: "reasons", "aria-label": "추천 이유" });
-    for (const reason of r.reasons || []) {
-      if (reason.kind === "unstated") reasons.append(el("li", { text: reason.label + " (직접 확인 필요)" }));
+    const all = r.reasons || [];
+    const words = all.filter((x) => x.kind === "matchedWord" && x.words).map((x) => "'" + x.words + "'");
+    const other = all.find((x) => x.kind === "otherWords");
+    const more = other ? Number((other.label.match(/(\d+)개/) || [])[1] || 0) : 0;
+    if (words.length) reasons.append(el("li", { class: "words", text: "일치 단어 " + words.join(", ") + (more ? " 외 " + more + "개" : "") }));
+    else if (other) reasons.append(el("li", { text: other.label }));
+    for (const reason of all) {
+      if (reason.kind === "matchedWord" || reason.kind === "otherWords") continue;
+      if (reason.kind === "unstated") reasons.append(el("li", { class: "unstated", text: reason.label + " (직접 확인 필요)" }));
       else reasons.append(el("li", { text: reason.label }));
     }
     if (!reasons.children.length) reasons.append(el("li", { text: "구직자 조건에 맞는 공고" }));
@@ -451,6 +495,10 @@
     const open = el("button", { type: "button", class: "open quiet", "aria-describedby": titleId, text: "공고 보기" });
     open.addEventListener("click", () => openPosting(r.postingId, r.reasons, open));
 
+    const earlier = state.history.get(r.postingId) || [];
+    const history = earlier.length
+      ? el("p", { class: "history", text: "이전 기록: " + earlier.map((o) => OUTCOME_LABEL[o.outcome] + (o.reason ? "(" + o.reason + ")" : "") + " " + shortDate(o.at)).join(", ") })
+      : null;
     const status = el("p", { class: "outcome-status", role: "status" });
     const reasonId = "unsuitable-" + r.rank;
     const reasonInput = el("input", { class: "unsuitable-reason", id: reasonId, maxLength: 200, autocomplete: "off" });
@@ -491,13 +539,12 @@
 
     const article = el("article", { "aria-labelledby": titleId },
       el("div", { class: "head" }, el("span", { class: "rank", text: r.rank + "." }), el("h3", { class: "title", id: titleId, text: r.title })),
-      meta, fit, reasons, dups,
+      meta, fit, reasons, dups, history,
       el("div", { class: "actions" }, open, outcomes),
       unsuitable, status);
     return el("li", { class: "result", "data-posting-id": r.postingId }, article);
   }
 
-  const OUTCOME_LABEL = Object.fromEntries(OUTCOMES);
 
   async function recordOutcome(r, code, reason, button, status, done) {
     const body = { seekerId: state.seeker.id, postingId: r.postingId, outcome: code };
@@ -669,10 +716,16 @@
   // ---------- print ----------
 
   // A sheet for the seeker: the postings, contacts and deadlines; no scores, no ids of the seeker.
+  function fullDate(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    const weekday = "일월화수목금토"[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+    return y + "년 " + m + "월 " + d + "일(" + weekday + ")";
+  }
+
   function buildPrintSheet() {
     const sheet = $("print-sheet");
     sheet.replaceChildren();
-    const today = state.asOf ? state.asOf.replace(/^(\d+)-(\d+)-(\d+)$/, (_, y, m, d) => y + "년 " + Number(m) + "월 " + Number(d) + "일") : "";
+    const today = state.asOf ? fullDate(state.asOf) : "";
     const title = state.seeker && state.seeker.name ? state.seeker.name + "님께 드리는 추천 일자리" : "추천 일자리 안내";
     sheet.append(el("h1", { text: title }),
       el("p", { class: "lead", text: today + " 기준 진행 중인 공고입니다. 마감일 전에 지원하세요. 공고 내용은 회사 사정에 따라 바뀔 수 있습니다." }));
@@ -682,7 +735,7 @@
       const lines = [
         el("div", { class: "p-title", text: r.title }),
         el("div", { text: [r.company, r.region, r.employmentType].filter(Boolean).join(" · ") }),
-        el("div", { text: salaryText(r.salaryMin, r.salaryMax) + " · " + dl.text + (dl.soon ? " (마감 임박)" : "") }),
+        el("div", { text: salaryText(r.salaryMin, r.salaryMax) + " · " + (r.deadline ? "마감 " + fullDate(r.deadline) + (dl.soon ? " — 곧 마감" : "") : "마감일 없음(상시)") }),
         el("div", { text: "공고 번호 " + r.postingId + (r.url ? " · " + r.url : "") }),
       ];
       ol.append(el("li", {}, ...lines));
