@@ -34,6 +34,9 @@
     seeker: null, // the seeker's record
     results: [], // the last recommendations
     history: new Map(), // postingId → outcomes recorded earlier for this seeker
+    // request counters: an answer that arrives after a newer request (or a sign-out) is dropped
+    lookups: 0,
+    rankings: 0,
     asOf: null,
     constraints: null,
     lastOpener: null,
@@ -238,6 +241,8 @@
   // ---------- seeker ----------
 
   function clearSeeker() {
+    state.lookups++;
+    state.rankings++;
     state.seeker = null;
     state.results = [];
     state.history = new Map();
@@ -274,10 +279,12 @@
       return;
     }
     clearSeeker();
+    const lookup = state.lookups;
     $("results-status").textContent = "불러오는 중…";
     setBusy($("seeker-form"), true);
     try {
       const seeker = await api("/v1/seekers/" + encodeURIComponent(id));
+      if (lookup !== state.lookups) return;
       state.seeker = seeker;
       renderSeeker(seeker);
       fillFilters(seeker);
@@ -285,6 +292,7 @@
       $("whynot-panel").hidden = false;
       await loadRecommendations();
     } catch (e) {
+      if (lookup !== state.lookups) return;
       if (handleAuthLoss(e)) return;
       clearSeeker();
       showMessage(korean(e, "구직자"));
@@ -361,11 +369,13 @@
       return;
     }
     $("results-status").textContent = "추천 공고를 찾는 중…";
+    const ranking = ++state.rankings;
     const base = "/v1/seekers/" + encodeURIComponent(s.id);
     const [body, history] = await Promise.all([
       api(base + "/recommendations?" + filterQuery().toString()),
       api(base + "/outcomes"),
     ]);
+    if (ranking !== state.rankings || state.seeker !== s) return;
     state.history = new Map();
     for (const o of history.outcomes) {
       if (!state.history.has(o.postingId)) state.history.set(o.postingId, []);
