@@ -499,6 +499,7 @@ return items.map((li) => ({
         self.js("window.__e2eErrors = [];"
                 "addEventListener('error', (e) => __e2eErrors.push(String(e.message || e.type)));"
                 "addEventListener('unhandledrejection', (e) => __e2eErrors.push('unhandled rejection: ' + String(e.reason)));"
+                "document.addEventListener('securitypolicyviolation', (e) => __e2eErrors.push('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
                 "return true")
         info = self.js(r"""
 const origin = location.origin;
@@ -673,9 +674,12 @@ return {count: items.length, probs, status: text('#results-status'),
             label = chosen["value"] or chosen["text"]
             self.mark_results()
             self.click("#filter-apply")
+            # a posting that states no employment type is kept (the engine's documented policy for
+            # unstated fields) and shows 미기재 for the counsellor to check
             got = self.wait_rerender(
-                f"(items) => items.every((li) => (text('.type', li) || '').includes({json.dumps(label)}))",
-                f"results all of type {label!r}", allow_empty=True, show=".type")
+                f"(items) => items.some((li) => (text('.type', li) || '').includes({json.dumps(label)})) && "
+                f"items.every((li) => (text('.type', li) || '').includes({json.dumps(label)}) || (text('.type', li) || '').includes('미기재'))",
+                f"results all of type {label!r} (or stating none)", allow_empty=True, show=".type")
             done.append(f"type {label!r}: {got['n']} result(s)")
             self.select("#filter-type", index=0)
         else:
@@ -1044,12 +1048,17 @@ return {vw, sw, wide: Array.from(new Set(wide)).slice(0, 8)};""")
                 for n in self.notes:
                     print(f"     note: {n}")
             if passed == total:
-                try:
-                    errors = self.js("return window.__e2eErrors || []")
-                    for e in errors:
-                        print(f"     note: uncaught error in the page: {e}")
-                except Exception:
-                    pass
+                # any uncaught script error or content-security-policy violation fails the run —
+                # caught by the page's listeners, or in Chrome's console from the first load on
+                problems = list(self.js("return window.__e2eErrors || []") or [])
+                for entry in self.b.console_log() or []:
+                    message = entry.get("message", "")
+                    if "Content Security Policy" in message or "Uncaught" in message:
+                        problems.append("console: " + short(message, 240))
+                for e in problems:
+                    print(f"FAIL page error: {e}")
+                if problems:
+                    passed -= 1
         finally:
             self.b.quit()
         print(f"web e2e: {passed}/{total} steps passed; screenshots in {self.shots}")

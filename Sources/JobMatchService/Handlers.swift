@@ -132,7 +132,11 @@ extension JobMatchService {
             guard !openAPIDocument.isEmpty else { throw Problem(.unavailable, status: 503, detail: "the OpenAPI document is not installed beside the binary") }
             return Self.raw(openAPIDocument, type: "application/yaml")
         case .webPage: return try webFile("index.html")
-        case .webAsset: return try webFile(call.parameters["file"]!)
+        case .webAsset:
+            // the page itself is `/`; `/web/` holds its script and style sheet only
+            let name = call.parameters["file"]!
+            guard name != "index.html" else { throw Problem.notFound("no such file: index.html (the page is /)") }
+            return try webFile(name)
         case .whoami: return try Self.json(call.caller!.key)
         case .getSeeker: return try await getSeeker(call)
         case .putSeeker: return try await putSeeker(call)

@@ -117,11 +117,13 @@ struct ServiceAuthTests {
                 try await client.execute(uri: "/v1/seekers/\(id)", method: .get, headers: .bearer(wrong)) { r in
                     #expect(r.status == .unauthorized)
                     #expect(((r.object["detail"] as? String) ?? "").contains("now locked") == (i == 5))
+                    #expect(r.object["reason"] as? String == (i == 5 ? "locked" : "invalid"))
                 }
             }
             try await client.execute(uri: "/v1/seekers/\(id)", method: .get, headers: .bearer(good)) { r in
                 #expect(r.status == .unauthorized)
                 #expect(((r.object["detail"] as? String) ?? "").contains("locked"))
+                #expect(r.object["reason"] as? String == "locked")
             }
             let keyID = String(good.split(separator: "_")[1])
             #expect(try f.catalog.unlockKey(id: keyID))

@@ -37,7 +37,7 @@ struct WebPageTests {
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "text/css; charset=utf-8")
             }
-            for name in ["openapi.yaml", "index.htm", "..%2Fopenapi.yaml", "%2E%2E", "app.js%00"] {
+            for name in ["index.html", "openapi.yaml", "index.htm", "..%2Fopenapi.yaml", "%2E%2E", "app.js%00"] {
                 try await client.execute(uri: "/web/\(name)", method: .get) { r in
                     #expect(r.status == .notFound, "\(name)")
                     #expect(r.headers[.contentType]?.hasPrefix("application/problem+json") == true)
@@ -57,7 +57,8 @@ struct WebPageTests {
             #expect(!text.contains("@import") && !text.contains("@font-face"), "\(name) loads a font or style sheet")
         }
         // no inline script or style (the policy would block them), no HTML built from strings
-        #expect(!html.contains("<script>") && !html.contains("style=") && !html.contains(" on"))
+        #expect(!html.contains("<script>") && !html.contains("style="))
+        #expect(html.firstMatch(of: /\son[a-z]+\s*=/) == nil, "an inline event handler")
         #expect(!js.contains("innerHTML") && !js.contains("outerHTML") && !js.contains("insertAdjacentHTML") && !js.contains("document.write"))
         #expect(!js.contains("localStorage"))
         // $("id") in the script ↔ id="id" in the page
@@ -65,9 +66,16 @@ struct WebPageTests {
         #expect(ids.count > 30)
         for id in ids.sorted() { #expect(html.contains("id=\"\(id)\""), "the page has no element #\(id)") }
         // every form control has a label
-        for m in html.matches(of: /<(input|select) id="([A-Za-z0-9-]+)"/) {
-            #expect(html.contains("for=\"\(m.output.2)\""), "#\(m.output.2) has no label")
+        var controls = 0
+        for tag in html.matches(of: /<(input|select|textarea)\b[^>]*>/) {
+            guard let id = String(tag.output.0).firstMatch(of: /\sid="([^"]+)"/)?.output.1 else {
+                Issue.record("a form control without an id (so without a label): \(tag.output.0)")
+                continue
+            }
+            controls += 1
+            #expect(html.contains("for=\"\(id)\""), "#\(id) has no label")
         }
+        #expect(controls >= 8)
     }
 
     @Test("/v1/me describes the calling key without its secret; a refused key says why (reason)")
@@ -110,7 +118,13 @@ struct WebPageTests {
         let model = try Fixtures.defaultModel()
         let engine = MatchEngine(postings: f.postings, model: model)
         let mine = f.seekers(of: f.officeA)
-        let seeker = try #require(mine.first { $0.regions.count >= 2 } ?? mine.first { !$0.regions.isEmpty })
+        // a seeker with two regions (so the filter narrows), whose narrowed list is not empty
+        let seeker = try #require(mine.first { s in
+            guard s.regions.count >= 2 else { return false }
+            var n = s
+            n.regions = [s.regions.last!]
+            return !engine.recommend(n, top: 5, asOf: ServiceFixture.asOf).isEmpty
+        })
         let region = seeker.regions.last!
         try await f.test { client in
             let query = "region=\(region.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
@@ -120,6 +134,7 @@ struct WebPageTests {
                 narrowed.regions = [region]
                 let expected = engine.recommend(narrowed, top: 20, asOf: ServiceFixture.asOf)
                 let results = (r.object["results"] as? [[String: Any]]) ?? []
+                #expect(!results.isEmpty)
                 #expect(results.map { $0["postingId"] as? String } == expected.map(\.postingID))
                 for x in results {
                     if let text = x["region"] as? String, let posted = Region.parse(text) { #expect(region.admits(posted) != .outside) }
@@ -135,6 +150,23 @@ struct WebPageTests {
                 let occupations = (c["occupations"] as? [[String: Any]]) ?? []
                 #expect(occupations.map { $0["code"] as? String } == seeker.desiredOccupations.map { $0 })
                 #expect(occupations.allSatisfy { ($0["name"] as? String).map { !$0.isEmpty } ?? false })
+            }
+            // one employment type: the seeker's own first one, or any type for a seeker who stated none
+            let typed = try #require(mine.first { s in
+                var n = s
+                n.employmentTypes = [s.employmentTypes.first ?? .regular]
+                return !engine.recommend(n, top: 5, asOf: ServiceFixture.asOf).isEmpty
+            })
+            let type = typed.employmentTypes.first ?? .regular
+            let typeQuery = "employmentType=\(type.korean.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            try await client.execute(uri: "/v1/seekers/\(typed.id)/recommendations?top=20&\(typeQuery)", method: .get, headers: .bearer(f.counsellorA)) { r in
+                #expect(r.status == .ok)
+                var narrowed = typed
+                narrowed.employmentTypes = [type]
+                let results = (r.object["results"] as? [[String: Any]]) ?? []
+                #expect(!results.isEmpty)
+                #expect(results.map { $0["postingId"] as? String } == engine.recommend(narrowed, top: 20, asOf: ServiceFixture.asOf).map(\.postingID))
+                #expect((r.object["constraints"] as? [String: Any])?["employmentTypes"] as? [String] == [type.korean])
             }
             // outside the seeker's regions, a type the seeker did not ask for, a floor below theirs
             let outside = Region.provinces.map(\.short).first { p in !seeker.regions.contains { $0.sido == p } }!

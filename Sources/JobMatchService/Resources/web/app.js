@@ -20,6 +20,8 @@
     ["content", "직무 내용 유사", ["contentSimilarity"]],
   ];
   const SOON_DAYS = 7;
+  const PROVINCES = ["서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "제주"];
+  const EMPLOYMENT_TYPES = ["정규직", "계약직", "시간제", "일용직", "인턴", "파견직", "프리랜서", "위촉직", "교육생", "병역특례"];
   const OUTCOME_LABEL = Object.fromEntries(OUTCOMES);
 
   // "2026-11-20T05:12:00Z" → "11월 20일" (Korea time)
@@ -89,7 +91,10 @@
         switch (p.reason) {
           case "expired": return "API 키의 사용 기간이 끝났습니다. 관리자에게 새 키를 요청하세요.";
           case "revoked": return "폐기된 API 키입니다. 관리자에게 새 키를 요청하세요.";
-          case "locked": return "잘못된 키 입력이 반복되어 키가 잠겼습니다. 15분 뒤에 다시 시도하거나 관리자에게 잠금 해제를 요청하세요.";
+          case "locked": {
+            const minutes = (/for (\d+) minutes/.exec(p.detail || "") || [])[1];
+            return "잘못된 키 입력이 반복되어 키가 잠겼습니다. " + (minutes ? minutes + "분 뒤에" : "잠시 뒤에") + " 다시 시도하거나 관리자에게 잠금 해제를 요청하세요.";
+          }
           case "missing": return "로그인이 필요합니다.";
           default: return "API 키가 올바르지 않습니다. 받은 키를 빠짐없이 붙여 넣었는지 확인하세요.";
         }
@@ -109,7 +114,7 @@
         };
         return fields[p.field] || "입력값을 확인하세요." + (p.field ? " (" + p.field + ")" : "");
       }
-      case 409: return "마감되었거나 닫힌 공고입니다.";
+      case 409: return "이미 마감된 공고입니다.";
       case 422:
         if (/resident registration/.test(p.detail || "")) return "주민등록번호는 입력할 수 없습니다. 지우고 다시 입력하세요.";
         return "입력 내용을 저장할 수 없습니다. 내용을 확인하세요.";
@@ -117,7 +122,7 @@
         const wait = p.retryAfter ? p.retryAfter + "초" : "잠시";
         return "요청이 너무 많습니다. " + wait + " 뒤에 다시 시도하세요.";
       }
-      case 503: return "서버가 제때 답하지 못했습니다. 아무것도 바뀌지 않았으니 잠시 뒤 다시 시도하세요.";
+      case 503: return "서버가 제때 답하지 못했습니다. 잠시 뒤 다시 시도하세요.";
       default: return "서버 오류가 났습니다(" + error.status + "). 계속되면 관리자에게 알려 주세요.";
     }
   }
@@ -175,9 +180,13 @@
     return { text: "마감 " + m + "월 " + d + "일" + dday, soon: days != null && days <= SOON_DAYS, days };
   }
 
+  // Disables a form's buttons while its request runs; the focus stays where it was (a disabled
+  // button would otherwise drop it to the page).
   function setBusy(form, busy) {
+    if (busy) form.__focused = form.contains(document.activeElement) ? document.activeElement : null;
     for (const b of form.querySelectorAll("button")) b.disabled = busy;
     form.setAttribute("aria-busy", busy ? "true" : "false");
+    if (!busy && form.__focused && document.activeElement === document.body && document.contains(form.__focused)) form.__focused.focus();
   }
 
   // ---------- sign-in ----------
@@ -189,7 +198,7 @@
     const error = $("signin-error");
     error.textContent = "";
     if (!/^jm_[0-9a-f]{12}_[0-9a-f]{64}$/.test(key)) {
-      error.textContent = "API 키 모양이 아닙니다. jm_로 시작하는 키 전체(81자)를 붙여 넣으세요.";
+      error.textContent = "API 키 형식이 올바르지 않습니다. jm_로 시작하는 키 전체(80자)를 붙여 넣으세요.";
       input.focus();
       return;
     }
@@ -217,9 +226,12 @@
     $("signin").hidden = true;
     $("app").hidden = false;
     showMessage("");
+    const notes = [];
     const left = Math.floor((Date.parse(me.expiresAt) - Date.now()) / 86400000);
-    if (left >= 0 && left <= 14) showMessage("API 키 사용 기간이 " + left + "일 남았습니다. 관리자에게 새 키를 미리 요청하세요.", true);
-    if (me.role === "staff") showMessage("공고 관리용 키입니다. 구직자 조회와 추천은 상담용 키로만 할 수 있습니다.", true);
+    if (left === 0) notes.push("API 키 사용 기간이 오늘 끝납니다. 관리자에게 새 키를 요청하세요.");
+    else if (left > 0 && left <= 14) notes.push("API 키 사용 기간이 " + left + "일 남았습니다. 관리자에게 새 키를 미리 요청하세요.");
+    if (me.role === "staff") notes.push("공고 관리용 키입니다. 구직자 조회와 추천은 상담용 키로만 할 수 있습니다.");
+    if (notes.length) showMessage(notes.join(" "), true);
     $("seeker-id").focus();
   }
 
@@ -234,6 +246,7 @@
     $("app").hidden = true;
     $("whoami-bar").hidden = true;
     $("signin").hidden = false;
+    showMessage("");
     $("signin-error").textContent = typeof reason === "string" ? reason : "";
     $("api-key").focus();
   }
@@ -303,7 +316,7 @@
   }
 
   function renderSeeker(s) {
-    $("seeker-title").textContent = (s.desiredTitle || "희망 직무 미기재") + " 희망";
+    $("seeker-title").textContent = s.desiredTitle ? s.desiredTitle + " 희망" : "희망 직무 미기재";
     const rows = [];
     const add = (label, value) => { if (value !== undefined && value !== null && value !== "") rows.push([label, value]); };
     add("구직자 번호", s.id);
@@ -326,16 +339,19 @@
   }
 
   function fillFilters(s) {
+    // the seeker's own regions, or every 시도 when the seeker accepts any region (none stated, 전국)
     const region = $("filter-region");
-    // a seeker with one region (or none, or 전국) has nothing to choose between here
-    const own = (s.regions || []).filter((r) => r !== "전국");
-    region.replaceChildren(el("option", { value: "", text: own.length ? "희망 지역 전체" : "전국(좁힐 지역 없음)" }));
-    for (const r of own) region.append(el("option", { value: r, text: r }));
-    region.disabled = own.length < 2;
+    const stated = s.regions || [];
+    const anyRegion = stated.length === 0 || stated.includes("전국");
+    region.replaceChildren(el("option", { value: "", text: anyRegion ? "전국(구직자 조건 그대로)" : "희망 지역 전체" }));
+    for (const r of anyRegion ? PROVINCES : stated) region.append(el("option", { value: r, text: r }));
+    region.disabled = region.options.length <= 2;
+    // the seeker's own employment types, or every type when none is stated
     const type = $("filter-type");
-    type.replaceChildren(el("option", { value: "", text: "희망 고용형태 전체" }));
-    for (const t of s.employmentTypes || []) type.append(el("option", { value: t, text: t }));
-    type.disabled = !(s.employmentTypes && s.employmentTypes.length > 1);
+    const types = s.employmentTypes && s.employmentTypes.length ? s.employmentTypes : EMPLOYMENT_TYPES;
+    type.replaceChildren(el("option", { value: "", text: s.employmentTypes && s.employmentTypes.length ? "희망 고용형태 전체" : "무관(구직자 조건 그대로)" }));
+    for (const t of types) type.append(el("option", { value: t, text: t }));
+    type.disabled = type.options.length <= 2;
     const salary = $("filter-salary");
     salary.value = "";
     salary.min = String(s.salaryFloor || 0);
@@ -363,7 +379,7 @@
     const s = state.seeker;
     if (!s) return;
     const salary = $("filter-salary").value.trim();
-    if (salary && (!/^\d+$/.test(salary) || (s.salaryFloor != null && Number(salary) < s.salaryFloor))) {
+    if ($("filter-salary").validity.badInput || (salary && (!/^\d+$/.test(salary) || (s.salaryFloor != null && Number(salary) < s.salaryFloor)))) {
       showMessage("최소 연봉은 " + (s.salaryFloor != null ? won.format(s.salaryFloor) + "만원 이상의 " : "") + "숫자(만원)로 입력하세요.");
       $("filter-salary").focus();
       return;
@@ -382,6 +398,7 @@
       state.history.get(o.postingId).push(o);
     }
     state.results = body.results;
+    state.shownTop = filterQuery().get("top");
     state.asOf = body.asOf;
     state.constraints = body.constraints;
     const occupations = document.getElementById("seeker-occupations");
@@ -408,10 +425,13 @@
     if (!state.seeker) return;
     fillFilters(state.seeker);
     showMessage("");
+    setBusy($("filters"), true);
     try {
       await loadRecommendations();
     } catch (e) {
       if (!handleAuthLoss(e)) showMessage(korean(e, "구직자"));
+    } finally {
+      setBusy($("filters"), false);
     }
   }
 
@@ -451,10 +471,10 @@
     $("legend").hidden = false;
     $("print-view").disabled = false;
     const maxScore = Math.max(...results.map((r) => r.score), 1e-9);
-    for (const r of results) list.append(renderResult(r, maxScore));
+    for (const r of results) list.append(renderResult(r, maxScore, state.seeker.id));
   }
 
-  function renderResult(r, maxScore) {
+  function renderResult(r, maxScore, seekerId) {
     const titleId = "r-" + r.rank + "-title";
     const dl = deadlineInfo(r.deadline);
     const deadline = el("span", { class: "deadline", text: dl.text });
@@ -479,7 +499,7 @@
       described.push(label + " " + Math.round(share * 100) + "%");
     }
     bar.style.width = Math.max(4, (r.score / maxScore) * 100).toFixed(1) + "%";
-    const track = el("span", { class: "score-track", role: "img", "aria-label": "점수 구성: " + described.join(", ") }, bar);
+    const track = el("span", { class: "score-track", role: "img", "aria-label": described.length ? "점수 구성: " + described.join(", ") : "점수 구성 정보 없음" }, bar);
     const fitLabel = r.fitProbability != null ? "적합도 " + Math.round(r.fitProbability * 100) + "%" : "상대 점수 " + Math.round((r.score / maxScore) * 100);
     const fit = el("div", { class: "fit" }, el("span", { text: fitLabel }), track);
 
@@ -509,7 +529,7 @@
     const history = earlier.length
       ? el("p", { class: "history", text: "이전 기록: " + earlier.map((o) => OUTCOME_LABEL[o.outcome] + (o.reason ? "(" + o.reason + ")" : "") + " " + shortDate(o.at)).join(", ") })
       : null;
-    const status = el("p", { class: "outcome-status", role: "status" });
+    const status = el("p", { class: "outcome-status", role: "status", tabIndex: -1 });
     const reasonId = "unsuitable-" + r.rank;
     const reasonInput = el("input", { class: "unsuitable-reason", id: reasonId, maxLength: 200, autocomplete: "off" });
     const reasonSubmit = el("button", { type: "button", class: "unsuitable-submit", text: "부적합으로 기록" });
@@ -517,7 +537,7 @@
       el("label", { for: reasonId, text: "부적합 사유" }), reasonInput, reasonSubmit);
     const outcomes = el("div", { class: "outcomes", role: "group", "aria-label": "결과 기록 (" + r.title + ")" });
     for (const [code, label] of OUTCOMES) {
-      const b = el("button", { type: "button", class: "outcome quiet", "data-outcome": code, "aria-pressed": "false", text: label });
+      const b = el("button", { type: "button", class: "outcome quiet", "data-outcome": code, text: label });
       if (code === "not-suitable") {
         b.setAttribute("aria-expanded", "false");
         b.setAttribute("aria-controls", reasonId);
@@ -527,7 +547,7 @@
           if (!unsuitable.hidden) reasonInput.focus();
         });
       } else {
-        b.addEventListener("click", () => recordOutcome(r, code, null, b, status));
+        b.addEventListener("click", () => recordOutcome(seekerId, r, code, null, b, status));
       }
       outcomes.append(b);
     }
@@ -539,10 +559,12 @@
         reasonInput.focus();
         return;
       }
-      recordOutcome(r, "not-suitable", text, outcomes.querySelector('[data-outcome="not-suitable"]'), status, () => {
+      if (reasonSubmit.disabled) return;
+      reasonSubmit.disabled = true;
+      recordOutcome(seekerId, r, "not-suitable", text, outcomes.querySelector('[data-outcome="not-suitable"]'), status, () => {
         unsuitable.hidden = true;
         reasonInput.value = "";
-      });
+      }).finally(() => { reasonSubmit.disabled = false; });
     };
     reasonSubmit.addEventListener("click", submitUnsuitable);
     reasonInput.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); submitUnsuitable(); } });
@@ -556,8 +578,11 @@
   }
 
 
-  async function recordOutcome(r, code, reason, button, status, done) {
-    const body = { seekerId: state.seeker.id, postingId: r.postingId, outcome: code };
+  // Records one outcome; once stored, its button shows ✓ and stays disabled for this list (a
+  // second click would record it twice). The focus moves to the status line.
+  async function recordOutcome(seekerId, r, code, reason, button, status, done) {
+    if (button.disabled) return;
+    const body = { seekerId, postingId: r.postingId, outcome: code };
     if (reason) body.reason = reason;
     status.className = "outcome-status";
     status.textContent = "기록하는 중…";
@@ -565,16 +590,18 @@
     try {
       await api("/v1/outcomes", { method: "POST", body });
       const time = new Date().toLocaleTimeString("ko-KR", { hour: "2-digit", minute: "2-digit" });
-      button.setAttribute("aria-pressed", "true");
+      button.classList.add("done");
+      button.textContent = "✓ " + OUTCOME_LABEL[code];
+      if (code === "not-suitable") button.removeAttribute("aria-expanded");
       status.className = "outcome-status ok";
       status.textContent = "기록됨: " + OUTCOME_LABEL[code] + (reason ? " — " + reason : "") + " (" + time + ")";
       if (done) done();
+      status.focus();
     } catch (e) {
+      button.disabled = false;
       if (handleAuthLoss(e)) return;
       status.className = "outcome-status fail";
       status.textContent = "기록하지 못했습니다: " + korean(e, "공고");
-    } finally {
-      button.disabled = false;
     }
   }
 
@@ -624,7 +651,7 @@
       ["기술", (p.skills || []).join(", ")],
       ["자격", (p.certificates || []).join(", ")],
       ["마감", dl.text + (dl.soon ? " · 마감 임박" : "")],
-      ["상태", p.status === "closed" ? "마감(닫힘)" : "진행 중"],
+      ["상태", p.status === "closed" ? "마감됨" : "진행 중"],
       ["공고 주소", p.url],
     ];
     for (const [k, v] of rows) {
@@ -664,16 +691,21 @@
     }
     setBusy($("whynot-form"), true);
     try {
-      const top = $("filter-top").value || "10";
-      const v = await api("/v1/seekers/" + encodeURIComponent(state.seeker.id) + "/why-not/" + encodeURIComponent(posting) + "?top=" + top);
+      const top = state.shownTop || "10";
+      const seekerId = state.seeker.id;
+      const v = await api("/v1/seekers/" + encodeURIComponent(seekerId) + "/why-not/" + encodeURIComponent(posting) + "?top=" + top);
+      if (!state.seeker || state.seeker.id !== seekerId) return;
       const headline = {
         vetoed: "구직자 조건에 맞지 않아 제외됨",
         "no-match": "겹치는 내용이 없어 후보가 아님",
         ranked: v.rank && v.shown && v.rank <= v.shown ? "추천 목록에 있음" : "순위 밖",
         duplicate: "비슷한 공고와 묶임",
-        "company-cap": "같은 회사 공고가 이미 충분함",
+        "company-cap": "회사별 추천 한도로 제외됨",
       }[v.verdict] || v.verdict;
       const box = el("div", { class: "verdict" }, el("strong", { text: posting + ": " + headline }), el("p", { text: v.explanation }));
+      if (state.constraints && state.constraints.narrowed) {
+        box.append(el("p", { class: "help", text: "조건 좁히기는 반영하지 않은 판단입니다. 좁힌 조건 때문에 화면 목록에는 없을 수 있습니다." }));
+      }
       if (v.vetoes && v.vetoes.length) {
         const ul = el("ul");
         for (const x of v.vetoes) ul.append(el("li", { text: x }));
