@@ -138,6 +138,8 @@ struct RecommendCommand: ParsableCommand {
               jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --seeker S00001 --explain
               jobmatch recommend --index sample/index --profile '{"id":"x","desiredTitle":"지게차 기사","regions":["경기"]}'
               jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --all --format trec --top 100 > run.txt
+              jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --all --format trec --workers 2 > run.txt
+              jobmatch recommend --index sample/index --seekers sample/seekers.jsonl --all --format trec --latencies lat.tsv > run.txt
               jobmatch recommend --data-dir data --seeker S00001     (the catalog's seeker and DATA/index,
                                                                     brought up to date first)
             """)
@@ -155,6 +157,8 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Same as --format json.") var json = false
     @Option(help: "Output: table, json, or trec (a TREC run: seekerId Q0 postingId rank score tag).") var format: Format = .table
     @Option(help: "Tag (last column) of TREC output.") var tag = "jobmatch"
+    @Option(help: "With --all --format trec: rank on this many threads (the output is the same, in the same order).") var workers = 1
+    @Option(help: "With --all: write each seeker's ranking time, one thread (`seekerId<TAB>microseconds` per line, the call to the engine alone: analysis of the seeker's text, scoring, selection), to this file.") var latencies: String?
     @Option(help: "Date that deadlines are checked against, YYYY-MM-DD (default: today in Korea).") var asOf: String?
     @Flag(help: "Exit 0 even when some seeker records were rejected.") var allowInvalid = false
     @OptionGroup var modelOptions: ModelOptions
@@ -165,6 +169,10 @@ struct RecommendCommand: ParsableCommand {
         guard modes == 1 else { throw ValidationError("give exactly one of --seeker ID, --profile JSON or --all") }
         guard (index == nil) != (dataDir == nil) else { throw ValidationError("give exactly one of --index DIR and --data-dir DIR") }
         if (seeker != nil || all) && seekers == nil && dataDir == nil { throw ValidationError("--seeker and --all need --seekers FILE (or --data-dir)") }
+        guard (1...256).contains(workers) else { throw ValidationError("--workers must be within 1...256") }
+        if workers > 1 && !(all && format == .trec && !json && !explain) { throw ValidationError("--workers needs --all --format trec (without --explain)") }
+        if latencies != nil && !all { throw ValidationError("--latencies needs --all") }
+        if latencies != nil && workers > 1 { throw ValidationError("--latencies times one thread: leave out --workers") }
     }
 
     func run() throws {
@@ -207,11 +215,22 @@ struct RecommendCommand: ParsableCommand {
             }
         }
         let fmt: Format = json ? .json : format
+        if workers > 1 {
+            parallelTREC(targets, engine: engine, day: day)
+            return
+        }
+        var timings: String? = latencies == nil ? nil : ""
+        let clock = ContinuousClock()
         var scratch = RankingScratch(documentCount: engine.postings.count)
         var jsonRows: [SeekerResult] = []
         for (i, s) in targets.enumerated() {
             if targets.count > 1 && i % 100 == 0 { Console.progress("ranking seeker \(i + 1)/\(targets.count)…") }
+            let started = clock.now
             let recs = engine.recommend(s, top: top, asOf: day, explain: explain || fmt == .json, scratch: &scratch)
+            if timings != nil {
+                let d = (clock.now - started).components
+                timings! += "\(s.id)\t\(d.seconds * 1_000_000 + d.attoseconds / 1_000_000_000_000)\n"
+            }
             switch fmt {
             case .trec:
                 var lines = ""
@@ -226,7 +245,40 @@ struct RecommendCommand: ParsableCommand {
             }
         }
         Console.progressDone()
+        if let latencies, let timings {
+            do { try Data(timings.utf8).write(to: URL(fileURLWithPath: latencies)) } catch {
+                Console.err("error: cannot write \(latencies): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
         if fmt == .json { Console.out(Console.json(jsonRows.count == 1 && !all ? AnyEncodable(jsonRows[0]) : AnyEncodable(jsonRows))) }
+    }
+
+    /// `--all --format trec --workers N`: blocks of seekers taken in turn by N threads, each with
+    /// its own scratch; the blocks are written in seeker order, so the output equals one thread's.
+    func parallelTREC(_ targets: [Seeker], engine: MatchEngine, day: Day) {
+        // blocks of up to 64 seekers, at least four per thread (small runs still spread out)
+        let block = max(1, min(64, targets.count / (workers * 4)))
+        let blocks = (targets.count + block - 1) / block
+        let out = Locked([String](repeating: "", count: blocks))
+        let next = Locked(0)
+        let (k, tag, threads) = (top, tag, min(workers, max(1, blocks)))
+        if engine.hasDenseStage { BLASThreads.share(workers: threads) }
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            var scratch = RankingScratch(documentCount: engine.postings.count)
+            while true {
+                let b = next.withLock { n -> Int in defer { n += 1 }; return n }
+                guard b < blocks else { break }
+                var lines = ""
+                for s in targets[(b * block)..<min(targets.count, (b + 1) * block)] {
+                    for r in engine.recommend(s, top: k, asOf: day, explain: false, scratch: &scratch) {
+                        lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n"
+                    }
+                }
+                out.withLock { $0[b] = lines }
+            }
+        }
+        for lines in out.withLock({ $0 }) where !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.utf8)) }
     }
 }
 

@@ -97,6 +97,20 @@ struct CLITests {
         }
         let again = try CLI.run(["recommend"] + base + ["--all", "--format", "trec", "--top", "5", "--tag", "t1"])
         #expect(again.out == r.out, "same inputs, same bytes")
+        // on three threads: the same bytes; with --latencies: one timing per seeker, same run
+        let threaded = try CLI.run(["recommend"] + base + ["--all", "--format", "trec", "--top", "5", "--tag", "t1", "--workers", "3"])
+        #expect(threaded.status == 0 && threaded.out == r.out, "--workers 3 gives the one-thread run")
+        let latencyFile = dir + "/latencies.tsv"
+        let timed = try CLI.run(["recommend"] + base + ["--all", "--format", "trec", "--top", "5", "--tag", "t1", "--latencies", latencyFile])
+        #expect(timed.out == r.out)
+        let timings = (try? String(contentsOfFile: latencyFile, encoding: .utf8))?.split(separator: "\n") ?? []
+        let seekerCount = (try String(contentsOfFile: dir + "/seekers.jsonl", encoding: .utf8)).split(separator: "\n").count
+        #expect(timings.count == seekerCount)
+        #expect(timings.allSatisfy { line in
+            let cols = line.split(separator: "\t")
+            return cols.count == 2 && (Int(cols[1]).map { $0 >= 0 && $0 < 60_000_000 } ?? false)
+        })
+        #expect(try CLI.run(["recommend"] + base + ["--seeker", seekerID, "--workers", "2"]).status != 0)
 
         let firstPosting = String(run[0].split(separator: " ")[2])
         r = try CLI.run(["why-not"] + base + ["--seeker", String(run[0].split(separator: " ")[0]), "--posting", firstPosting])
