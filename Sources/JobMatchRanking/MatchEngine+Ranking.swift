@@ -23,8 +23,9 @@ struct Admission {
     var provinceMask: UInt32
     /// Bit i: some districts of province i are accepted (see `districtRegions`).
     var districtMask: UInt32
-    /// Accepted regions with districts.
-    var districtRegions: [Region]
+    /// For each region of `regionTable` in a province of `districtMask`: how the seeker's
+    /// district-level regions take it (0 outside, 1 admitted, 2 only its district unstated).
+    var districtVerdict: [UInt8]
     var typeMask: UInt16
     var salaryFloor: Int32
     var asOf: Int32
@@ -47,11 +48,30 @@ extension MatchEngine {
     func admission(_ seeker: Seeker, asOf: Day) -> Admission {
         let policy = model.ranking.policy
         let constrained = !seeker.regions.isEmpty && !seeker.regionsNationwide
+        let districtRegions = seeker.regions.filter { !$0.districts.isEmpty }
+        let districtMask = districtRegions.reduce(0) { $0 | Self.bit($1) }
+        var verdict = [UInt8]()
+        if constrained && districtMask != 0 {
+            verdict = [UInt8](repeating: 0, count: regionTable.count)
+            for (pi, ids) in regionsOfProvince.enumerated() where districtMask & (1 << UInt32(pi)) != 0 {
+                for id in ids {
+                    var v: UInt8 = 0
+                    for s in districtRegions {
+                        switch s.admits(regionTable[Int(id)]) {
+                        case .admitted: v = 1
+                        case .unstatedDistrict: if v == 0 { v = 2 }
+                        case .outside: break
+                        }
+                    }
+                    verdict[Int(id)] = v
+                }
+            }
+        }
         return Admission(
             checkRegion: constrained,
             provinceMask: seeker.regions.filter { $0.districts.isEmpty }.reduce(0) { $0 | Self.bit($1) },
-            districtMask: seeker.regions.filter { !$0.districts.isEmpty }.reduce(0) { $0 | Self.bit($1) },
-            districtRegions: seeker.regions.filter { !$0.districts.isEmpty },
+            districtMask: districtMask,
+            districtVerdict: verdict,
             typeMask: Self.mask(seeker.employmentTypes),
             salaryFloor: Int32(seeker.salaryFloor ?? -1),
             asOf: Int32(asOf.ordinal),
@@ -73,17 +93,9 @@ extension MatchEngine {
                 if a.excludeUnstatedRegion { return false }
             } else if a.provinceMask & (1 << UInt32(pi)) == 0 {
                 // not a whole accepted province: only a district of it can admit the posting
-                guard a.districtMask & (1 << UInt32(pi)) != 0, let r = postings[d].region else { return false }
-                var ok = false
-                var unstated = false
-                for s in a.districtRegions {
-                    switch s.admits(r) {
-                    case .admitted: ok = true
-                    case .unstatedDistrict: unstated = true
-                    case .outside: break
-                    }
-                }
-                if !ok && !(unstated && !a.excludeUnstatedDistrict) { return false }
+                guard a.districtMask & (1 << UInt32(pi)) != 0 else { return false }
+                let v = a.districtVerdict[Int(regionIDOf(d))]
+                if v == 0 || (v == 2 && a.excludeUnstatedDistrict) { return false }
             }
         }
         if a.typeMask != 0 {

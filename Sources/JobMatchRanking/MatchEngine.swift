@@ -61,6 +61,12 @@ package struct MatchEngine: Sendable {
     private let salaryMin: [Int32]  // -1 when not stated
     private let typeMask: [UInt16]  // 0 when not stated
     private let province: [Int8]  // index into Region.provinces; -1 when not stated (or 전국)
+    /// The posting's region as an index into `regionTable`; -1 when not stated (or 전국).
+    private let regionID: [Int32]
+    /// The distinct regions of the postings, and their ids by province (a seeker's district-level
+    /// regions are compared with each distinct region once per query, not once per posting).
+    let regionTable: [Region]
+    let regionsOfProvince: [[Int32]]
     private let occupation: [Int32]  // code number; -1 none
     private let occupationGroup: [Int32]  // group number; -1 none
     private let experienceMin: [Int16]  // -1 none
@@ -129,6 +135,21 @@ package struct MatchEngine: Sendable {
         salaryMin = postings.map { Int32($0.salaryMin ?? -1) }
         typeMask = postings.map { Self.mask($0.employmentTypes) }
         province = postings.map { p in Int8(p.region.flatMap { Region.provinceIndex($0.sido) } ?? -1) }
+        var regionByBytes: [[UInt8]: Int32] = [:]
+        var table: [Region] = []
+        regionID = postings.map { p -> Int32 in
+            guard let r = p.region, Region.provinceIndex(r.sido) != nil else { return -1 }
+            let key = Array(r.description.utf8)
+            if let id = regionByBytes[key] { return id }
+            let id = Int32(table.count)
+            regionByBytes[key] = id
+            table.append(r)
+            return id
+        }
+        regionTable = table
+        var byProvince = [[Int32]](repeating: [], count: Region.provinces.count)
+        for (id, r) in table.enumerated() { byProvince[Region.provinceIndex(r.sido)!].append(Int32(id)) }
+        regionsOfProvince = byProvince
         occupation = postings.map { occ($0.occupation) }
         occupationGroup = postings.map { grp($0.occupation) }
         experienceMin = postings.map { Int16($0.experienceMin ?? -1) }
@@ -188,6 +209,7 @@ package struct MatchEngine: Sendable {
     @inline(__always) func salaryMinOf(_ d: Int) -> Int32 { salaryMin[d] }
 
     @inline(__always) func provinceOf(_ d: Int) -> Int8 { province[d] }
+    @inline(__always) func regionIDOf(_ d: Int) -> Int32 { regionID[d] }
     @inline(__always) func companyOf(_ d: Int) -> Int32 { company[d] }
 
     /// A company name without legal-form marks, spaces or punctuation: `(주)대성정밀` = `대성정밀 주식회사`.
