@@ -208,8 +208,10 @@ extension MatchEngine {
             let c = companyOf(Int(r.entry.id))
             guard c >= 0, seenCompanies.insert(c).inserted else { continue }
             for d in companyDocuments[Int(c)] where !skipping.contains(d) {
-                guard let j = out.results.firstIndex(where: { companyOf(Int($0.entry.id)) == c && index.similarity(d, $0.entry.id) >= threshold }),
-                    let s = score(Int(d))
+                // eligibility first: it is cheaper than the MinHash comparisons, and most of a
+                // large company's postings fail it (another region, closed, no match)
+                guard let s = score(Int(d)),
+                    let j = out.results.firstIndex(where: { companyOf(Int($0.entry.id)) == c && index.similarity(d, $0.entry.id) >= threshold })
                 else { continue }
                 extra[j].append(TopK.Entry(score: s, id: d))
             }
