@@ -21,7 +21,7 @@ struct Admission {
     var checkRegion: Bool
     /// Bit i: every region of province i is accepted.
     var provinceMask: UInt32
-    /// Bit i: some districts of province i are accepted (see `districtRegions`).
+    /// Bit i: some districts of province i are accepted (see `districtVerdict`).
     var districtMask: UInt32
     /// For each region of `regionTable` in a province of `districtMask`: how the seeker's
     /// district-level regions take it (0 outside, 1 admitted, 2 only its district unstated).
