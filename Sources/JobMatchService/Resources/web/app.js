@@ -408,8 +408,8 @@
     renderResults(body);
   }
 
-  async function applyFilters(event) {
-    event.preventDefault();
+  // Ranks again with the filter form as it is (the filter buttons are busy meanwhile).
+  async function rerank() {
     showMessage("");
     setBusy($("filters"), true);
     try {
@@ -421,18 +421,15 @@
     }
   }
 
-  async function resetFilters() {
+  function applyFilters(event) {
+    event.preventDefault();
+    rerank();
+  }
+
+  function resetFilters() {
     if (!state.seeker) return;
     fillFilters(state.seeker);
-    showMessage("");
-    setBusy($("filters"), true);
-    try {
-      await loadRecommendations();
-    } catch (e) {
-      if (!handleAuthLoss(e)) showMessage(korean(e, "구직자"));
-    } finally {
-      setBusy($("filters"), false);
-    }
+    rerank();
   }
 
   // ---------- results ----------
