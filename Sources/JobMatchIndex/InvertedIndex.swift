@@ -49,6 +49,31 @@ package struct IndexBuilder: Sendable {
     package func build(parameters: BM25Parameters) -> InvertedIndex {
         let fieldCount = IndexField.allCases.count
         precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
+        // the signatures need only each document's entries: a second thread computes them
+        // while this one lays out the posting lists
+        let signatures = Locked<[UInt32]>([])
+        let lists = Locked<PostingLists?>(nil)
+        let builder = self
+        Parallel.both({
+            let s = builder.signatures()
+            signatures.withLock { $0 = s }
+        }, {
+            let l = builder.postingLists()
+            lists.withLock { $0 = l }
+        })
+        var built = lists.withLock { l in
+            defer { l = nil }
+            return l!
+        }
+        built.signatures = signatures.withLock { s in
+            defer { s = [] }
+            return s
+        }
+        return built.finish(parameters: parameters)
+    }
+
+    /// The documents' entries as posting lists (term ids in sorted term order), no signatures.
+    func postingLists() -> PostingLists {
         let n = documentCount
         let t = vocabulary.count
         // canonical term ids: the rank of the term in sorted order
@@ -87,21 +112,26 @@ package struct IndexBuilder: Sendable {
                 lists.setTF(slot: slotOf[term], field: Int(entryField[e]), entryTF[e])
             }
         }
-        // MinHash signatures of each document's title + description terms (near-duplicate checks),
-        // hashed from the terms' text so that they do not depend on term ids.
+        return lists
+    }
+
+    /// MinHash signatures of each document's title + description terms (near-duplicate checks),
+    /// hashed from the terms' text so that they do not depend on term ids.
+    func signatures() -> [UInt32] {
         let k = InvertedIndex.signatureLength
+        let n = documentCount
         let termHash = vocabulary.terms.map(InvertedIndex.textHash)
-        lists.signatures = [UInt32](repeating: .max, count: n * k)
+        var out = [UInt32](repeating: .max, count: n * k)
         for d in 0..<n {
             for e in docStart[d]..<docStart[d + 1] where entryField[e] != UInt8(IndexField.skills.rawValue) {
                 let h0 = termHash[Int(entryTerm[e])]
                 for j in 0..<k {
                     let h = UInt32(truncatingIfNeeded: InvertedIndex.mix(h0 &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
-                    if h < lists.signatures[d * k + j] { lists.signatures[d * k + j] = h }
+                    if h < out[d * k + j] { out[d * k + j] = h }
                 }
             }
         }
-        return lists.finish(parameters: parameters)
+        return out
     }
 }
 

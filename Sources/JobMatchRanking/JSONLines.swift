@@ -1,5 +1,6 @@
 import Foundation
 import JobMatchText
+import JobMatchKernels
 
 /// A rejected record: file, 1-based line, field (when one is at fault) and reason.
 package struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -54,12 +55,14 @@ package enum JSONLines {
         parse(try read(path), file: path, kind: "seeker", RecordParsing.seeker, id: \.id)
     }
 
-    package static func parsePostings(_ bytes: [UInt8], file: String) -> LoadReport<Posting> {
-        parse(bytes, file: file, kind: "posting", RecordParsing.posting, id: \.id)
+    /// `parts`: line ranges parsed side by side (default: one per core for a file of 1 MiB or
+    /// more); the report does not depend on it.
+    package static func parsePostings(_ bytes: [UInt8], file: String, parts: Int? = nil) -> LoadReport<Posting> {
+        parse(bytes, file: file, kind: "posting", RecordParsing.posting, id: \.id, parts: parts)
     }
 
-    package static func parseSeekers(_ bytes: [UInt8], file: String) -> LoadReport<Seeker> {
-        parse(bytes, file: file, kind: "seeker", RecordParsing.seeker, id: \.id)
+    package static func parseSeekers(_ bytes: [UInt8], file: String, parts: Int? = nil) -> LoadReport<Seeker> {
+        parse(bytes, file: file, kind: "seeker", RecordParsing.seeker, id: \.id, parts: parts)
     }
 
     /// Parses one JSON object (e.g. `--profile`) as a seeker.
@@ -87,68 +90,94 @@ package enum JSONLines {
         return bytes
     }
 
+    /// What one line gave: nothing (blank), a rejection, or a record.
+    enum LineOutcome<R: Sendable>: Sendable {
+        case blank
+        case rejected(field: String?, reason: String)
+        case parsed(R, redactions: Int)
+    }
+
+    /// Files at least this large are parsed on every core (in line ranges, merged in order).
+    static let parallelBytes = 1 << 20
+
+    /// `parts`: how many line ranges to parse side by side (default: one per core for a large
+    /// file, else 1). The report is the same for any number of parts: lines are checked on their
+    /// own, then duplicate ids are found in line order.
     static func parse<R: Sendable>(
         _ bytes: [UInt8], file: String, kind: String,
-        _ parseRecord: (RecordFields, inout Int) throws(FieldError) -> R, id: (R) -> String
+        _ parseRecord: @Sendable (RecordFields, inout Int) throws(FieldError) -> R, id: (R) -> String,
+        parts: Int? = nil
     ) -> LoadReport<R> {
         var report = LoadReport<R>(file: file)
-        var firstLine: [String: Int] = [:]
-        var start = 0
-        var lineNo = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        // each line's bytes without its end (\n, and a \r before it)
+        var lines: [Range<Int>] = []
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while start < bytes.count {
-            lineNo += 1
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             var lineEnd = end
             if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            defer { start = end + 1 }
-            let line = bytes[start..<lineEnd]
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            func reject(_ field: String?, _ reason: String) {
+            lines.append(start..<lineEnd)
+            start = end + 1
+        }
+        let n = parts ?? (bytes.count >= parallelBytes ? Parallel.processors : 1)
+        let outcomes = Parallel.map(count: lines.count, parts: n) { [lines] range in
+            range.map { i in parseLine(bytes[lines[i]], kind: kind, parseRecord) }
+        }
+        var firstLine: [String: Int] = [:]
+        for (i, outcome) in outcomes.enumerated() {
+            let lineNo = i + 1
+            switch outcome {
+            case .blank:
+                continue
+            case .rejected(let field, let reason):
                 report.errors.append(RecordError(file: file, line: lineNo, field: field, reason: reason))
-            }
-            if line.count > maxLineBytes {
-                reject(nil, "the line is \(line.count) bytes; a \(kind) record may be at most \(maxLineBytes) bytes")
-                continue
-            }
-            if let bad = firstInvalidUTF8(line) {
-                reject(nil, "malformed UTF-8 at byte \(bad + 1) of the line")
-                continue
-            }
-            let value: JSONValue
-            do {
-                value = try JSONValue.parse(line)
-            } catch {
-                reject(nil, Self.isUnclosed(line) ? "not valid JSON: the line ends before the object closes (truncated?)" : "not valid JSON")
-                continue
-            }
-            guard case .object(let object) = value else {
-                reject(nil, "expected a JSON object, got \(value.typeName)")
-                continue
-            }
-            if let key = DuplicateKeys.first(in: line) {
-                let printable = key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
-                reject(PersonalDataRedactor.redact(printable).text, "appears twice in the object; give each field once")
-                continue
-            }
-            var redactions = 0
-            do {
-                let record = try parseRecord(RecordFields(object), &redactions)
+            case .parsed(let record, let redactions):
                 let rid = id(record)
                 if let first = firstLine[rid] {
-                    reject("id", "duplicate id '\(rid)': already used on line \(first)")
+                    report.errors.append(RecordError(file: file, line: lineNo, field: "id", reason: "duplicate id '\(rid)': already used on line \(first)"))
                     continue
                 }
                 firstLine[rid] = lineNo
                 report.records.append(record)
                 report.lines.append(lineNo)
                 report.redactions += redactions
-            } catch {
-                reject(error.field, error.reason)
             }
         }
         return report
+    }
+
+    /// One line checked on its own (everything but duplicate ids).
+    static func parseLine<R: Sendable>(
+        _ line: ArraySlice<UInt8>, kind: String, _ parseRecord: (RecordFields, inout Int) throws(FieldError) -> R
+    ) -> LineOutcome<R> {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
+        if line.count > maxLineBytes {
+            return .rejected(field: nil, reason: "the line is \(line.count) bytes; a \(kind) record may be at most \(maxLineBytes) bytes")
+        }
+        if let bad = firstInvalidUTF8(line) {
+            return .rejected(field: nil, reason: "malformed UTF-8 at byte \(bad + 1) of the line")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(line)
+        } catch {
+            return .rejected(field: nil, reason: Self.isUnclosed(line) ? "not valid JSON: the line ends before the object closes (truncated?)" : "not valid JSON")
+        }
+        guard case .object(let object) = value else {
+            return .rejected(field: nil, reason: "expected a JSON object, got \(value.typeName)")
+        }
+        if let key = DuplicateKeys.first(in: line) {
+            let printable = key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+            return .rejected(field: PersonalDataRedactor.redact(printable).text, reason: "appears twice in the object; give each field once")
+        }
+        var redactions = 0
+        do {
+            let record = try parseRecord(RecordFields(object), &redactions)
+            return .parsed(record, redactions: redactions)
+        } catch {
+            return .rejected(field: error.field, reason: error.reason)
+        }
     }
 
     /// Whether brackets or a string are still open at the end of the line (a cut-off record).

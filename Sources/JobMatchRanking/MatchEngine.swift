@@ -95,9 +95,7 @@ package struct MatchEngine: Sendable {
             precondition(prebuilt.documentCount == postings.count, "MatchEngine: index and postings differ in size")
             index = prebuilt
         } else {
-            var builder = IndexBuilder()
-            for p in postings { builder.add(fields: Self.fieldTerms(p, analyzer)) }
-            index = builder.build(parameters: model.ranking.bm25Parameters)
+            index = Self.buildIndex(postings, analyzer: analyzer, parameters: model.ranking.bm25Parameters)
         }
         // Per-posting attributes. Dictionaries are keyed by UTF-8 bytes: hashing Korean Strings
         // normalises them first, which dominated opening an index.
@@ -262,6 +260,35 @@ package struct MatchEngine: Sendable {
         var m: UInt16 = 0
         for t in types { m |= 1 << UInt16(EmploymentType.allCases.firstIndex(of: t)!) }
         return m
+    }
+
+    /// The index of `postings` (in this order). With two or more cores, analysis runs one batch
+    /// ahead on a second thread while the first adds the previous batch: the same index as
+    /// adding one posting after another (documents and terms are added in the same order).
+    package static func buildIndex(_ postings: [Posting], analyzer: KoreanAnalyzer, parameters: BM25Parameters, batch: Int = 2048, pipelined: Bool? = nil) -> InvertedIndex {
+        let batches = stride(from: 0, to: postings.count, by: max(1, batch)).map { $0..<min($0 + max(1, batch), postings.count) }
+        guard pipelined ?? (Parallel.processors >= 2 && batches.count >= 2) else {
+            var builder = IndexBuilder()
+            for p in postings { builder.add(fields: Self.fieldTerms(p, analyzer)) }
+            return builder.build(parameters: parameters)
+        }
+        let analyse = { @Sendable (r: Range<Int>) -> [[[String]]] in r.map { Self.fieldTerms(postings[$0], analyzer) } }
+        let builder = Locked(IndexBuilder())
+        var ready = batches.isEmpty ? [] : analyse(batches[0])
+        for b in batches.indices {
+            let current = ready
+            let next = Locked<[[[String]]]>([])
+            Parallel.both({
+                builder.withLock { for fields in current { $0.add(fields: fields) } }
+            }, {
+                if b + 1 < batches.count {
+                    let terms = analyse(batches[b + 1])
+                    next.withLock { $0 = terms }
+                }
+            })
+            ready = next.withLock { $0 }
+        }
+        return builder.withLock { $0.build(parameters: parameters) }
     }
 
     /// Terms of each indexed field of a posting: title; skills and certificates (each item

@@ -1,5 +1,6 @@
 import Foundation
 import JobMatchRanking
+import JobMatchSample
 import JobMatchTestSupport
 import Testing
 
@@ -46,6 +47,37 @@ struct LoadingTests {
         #expect(r.errors[0].description == "p.jsonl:2: field 'salaryMin': expected an integer, got a string")
         #expect(r.errors[6].reason.contains("already used on line 1"), "duplicate names both lines")
         #expect(r.errors.last!.reason.contains("truncated"))
+    }
+
+    @Test("parsing in several line ranges side by side gives the same report as one thread")
+    func partsGiveTheSameReport() {
+        // rejections, duplicates far apart (they land in different parts), blank lines, CRLF,
+        // a BOM, redactions and sample records
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 5, postings: 120, seekers: 40))
+        var lines = data.postingsJSONL.split(separator: "\n").map(String.init)
+        lines.insert(#"{"id":"B","title":"x","salaryMin":"3000"}"#, at: 3)
+        lines.insert("", at: 10)
+        lines.insert("   ", at: 11)
+        lines.insert(#"[1,2]"#, at: 40)
+        lines.insert(#"{"id":"X1","title":"문의 010-1234-5678","description":"메일 a.b@example.com"}"#, at: 50)
+        lines.insert(#"{"id":"X1","title":"again"}"#, at: 110)
+        lines.append(#"{"id":"P000001","title":"duplicate of the first sample id"}"#)
+        lines.append(#"{"id":"N","title":"x"#)
+        let text = "\u{FEFF}" + lines.enumerated().map { $0.offset % 7 == 3 ? $0.element + "\r" : $0.element }.joined(separator: "\n")
+        let one = JSONLines.parsePostings(Array(text.utf8), file: "p.jsonl", parts: 1)
+        #expect(one.records.count == 121)
+        #expect(one.errors.map(\.line) == [4, 41, 111, lines.count - 1, lines.count])
+        #expect(one.redactions >= 2)
+        for parts in [2, 3, 7, 500] {
+            let many = JSONLines.parsePostings(Array(text.utf8), file: "p.jsonl", parts: parts)
+            #expect(many.records == one.records, "parts \(parts)")
+            #expect(many.lines == one.lines, "parts \(parts)")
+            #expect(many.errors == one.errors, "parts \(parts)")
+            #expect(many.redactions == one.redactions, "parts \(parts)")
+        }
+        let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s.jsonl", parts: 1)
+        let seekers3 = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s.jsonl", parts: 3)
+        #expect(seekers.records.count == 40 && seekers3.records == seekers.records && seekers3.lines == seekers.lines)
     }
 
     @Test("duplicate keys, empty list items and out-of-range values are rejected without echoing values")
