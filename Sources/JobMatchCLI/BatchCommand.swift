@@ -102,9 +102,10 @@ struct BatchRunCommand: ParsableCommand {
                     let part = blockSeekers[from..<min(blockSeekers.endIndex, from + denseRows)]
                     let queries = part.map(engine.query(for:))
                     if dense { engine.denseCosineBlock(queries, into: &cosines) }
+                    let ranked = engine.recommend(batch: Array(part), queries: queries, top: k, asOf: day, explain: true, scratch: &scratch,
+                                                  denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
                     for (row, s) in part.enumerated() {
-                        let recs = engine.recommend(s, top: k, asOf: day, explain: true, scratch: &scratch, query: queries[row],
-                                                    denseCosines: dense ? DenseCosines(block: cosines, row: row) : nil)
+                        let recs = ranked[row]
                         for r in recs { trec += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n" }
                         jsonl += Console.jsonLine(SeekerResult(seekerId: s.id, asOf: day.description,
                                                                recommendations: recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) })) + "\n"

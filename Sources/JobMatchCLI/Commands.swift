@@ -255,7 +255,8 @@ struct RecommendCommand: ParsableCommand {
     }
 
     /// `--all --format trec --workers N`: blocks of seekers taken in turn by N threads, each with
-    /// its own scratch; the blocks are written in seeker order, so the output equals one thread's.
+    /// its own scratch, ranked with `recommend(batch:)` (text scores of 8 seekers at a time); the
+    /// blocks are written in seeker order, so the output equals one thread's.
     func parallelTREC(_ targets: [Seeker], engine: MatchEngine, day: Day) {
         // blocks of up to 64 seekers, at least four per thread (small runs still spread out)
         let block = max(1, min(64, targets.count / (workers * 4)))
@@ -270,8 +271,10 @@ struct RecommendCommand: ParsableCommand {
                 let b = next.withLock { n -> Int in defer { n += 1 }; return n }
                 guard b < blocks else { break }
                 var lines = ""
-                for s in targets[(b * block)..<min(targets.count, (b + 1) * block)] {
-                    for r in engine.recommend(s, top: k, asOf: day, explain: false, scratch: &scratch) {
+                let group = Array(targets[(b * block)..<min(targets.count, (b + 1) * block)])
+                let ranked = engine.recommend(batch: group, queries: group.map(engine.query(for:)), top: k, asOf: day, explain: false, scratch: &scratch)
+                for (s, recs) in zip(group, ranked) {
+                    for r in recs {
                         lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n"
                     }
                 }

@@ -445,6 +445,31 @@ package struct InvertedIndex: Sendable, Equatable {
         }
     }
 
+    /// ``accumulate(_:into:)`` for up to ``BlockAccumulator/width`` queries at once, lane `i` for
+    /// `queries[i]`: the union of their terms in ascending term order, each list read once. Each
+    /// lane gets the same bits as accumulating its query alone.
+    package func accumulate(block queries: [[WeightedTerm]], into block: inout BlockAccumulator) {
+        precondition(queries.count <= BlockAccumulator.width, "InvertedIndex: at most \(BlockAccumulator.width) queries per block")
+        var all: [(term: UInt32, lane: Int, weight: Float)] = []
+        all.reserveCapacity(queries.reduce(0) { $0 + $1.count })
+        for (lane, q) in queries.enumerated() {
+            for t in q { all.append((t.term, lane, t.weight)) }
+        }
+        all.sort { $0.term < $1.term || ($0.term == $1.term && $0.lane < $1.lane) }
+        block.begin(capacity: documentCount)
+        var i = 0
+        while i < all.count {
+            let term = all[i].term
+            var weights = SIMD8<Float>.zero
+            while i < all.count && all[i].term == term {
+                weights[all[i].lane] += all[i].weight
+                i += 1
+            }
+            let (d, w) = postings(term)
+            block.accumulate(docs: d, impacts: w, weights: weights)
+        }
+    }
+
     /// Bytes held by the index arrays (for `stats`).
     package var byteCount: Int {
         offsets.count * 4 + docs.count * 4 + impacts.count * 4 + documentFrequency.count * 4 + signatures.count * 4

@@ -72,6 +72,18 @@ package struct ScoreAccumulator: Sendable {
         }
     }
 
+    /// Takes lane `lane` of `block` as the current query's scores (dense mode), as if the query
+    /// had been accumulated here.
+    package mutating func load(lane: Int, of block: BlockAccumulator) {
+        precondition((0..<BlockAccumulator.width).contains(lane), "ScoreAccumulator.load: lane \(lane) out of range")
+        begin(capacity: block.scores.count, expectedEntries: .max)
+        scores.withUnsafeMutableBufferPointer { s in
+            block.scores.withUnsafeBufferPointer { b in
+                for d in 0..<b.count { s[d] = b[d][lane] }
+            }
+        }
+    }
+
     /// Calls `body` for every document with a non-zero score (any order).
     @inline(__always)
     package func forEachScored(_ body: (Int, Float) -> Void) {

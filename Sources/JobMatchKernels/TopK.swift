@@ -31,6 +31,11 @@ package struct TopK: Sendable {
 
     package var count: Int { heap.count }
 
+    /// The score of the worst entry kept once `k` entries are kept (nil before, or with k 0):
+    /// nothing scoring below it can enter any more.
+    @inline(__always)
+    package var cutoff: Float? { heap.count == k && k > 0 ? heap[0].score : nil }
+
     /// `a` ranks below `b`.
     @inline(__always)
     private static func worse(_ a: Entry, _ b: Entry) -> Bool {

@@ -9,6 +9,8 @@ package struct RankingScratch: Sendable {
     var top: TopK
     /// BLAS cosines of the current seeker against every posting (dense stage, single seeker).
     var denseCosines: [Float] = []
+    /// Text scores of a group of seekers (``MatchEngine/recommend(batch:queries:top:asOf:explain:scratch:denseCosines:)``).
+    var block = BlockAccumulator()
 
     package init(documentCount: Int) {
         accumulator = ScoreAccumulator(capacity: documentCount)
@@ -124,12 +126,13 @@ extension MatchEngine {
     /// `query`, when given, must be `query(for: seeker)` (the batch computes it once for both stages).
     package func recommend(
         _ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch,
-        query given: SeekerQuery? = nil, denseCosines: DenseCosines? = nil
+        query given: SeekerQuery? = nil, denseCosines: DenseCosines? = nil, accumulated: Bool = false
     ) -> [Recommendation] {
         let q = given ?? query(for: seeker)
         let ctx = fitContext(seeker)
         let a = admission(seeker, asOf: asOf)
-        index.accumulate(q.terms, into: &scratch.accumulator)
+        // `accumulated`: the batch has put this query's text scores in the accumulator already
+        if !accumulated { index.accumulate(q.terms, into: &scratch.accumulator) }
         let norm = Float(q.normalizer)
         let dense = denseView(q, admission: a, given: denseCosines, scratch: &scratch)
         let qv = dense?.qv
@@ -142,8 +145,15 @@ extension MatchEngine {
             let content = qv.map { self.denseContribution($0, doc: d) } ?? 0
             return text + f.occupation + f.experience + f.education + content
         }
+        // The most the structured fit can add: a posting whose text score plus that cannot reach
+        // the cut-off is passed over before its fit is worked out. The bound holds in float
+        // arithmetic too: the total adds fit parts no larger than these, in the same order.
+        let structured = model.ranking.structured
+        let fitA = max(0, Float(structured.occupationExact), Float(structured.occupationGroup))
+        let fitB = max(0, Float(structured.experience)), fitC = max(0, Float(structured.education))
         let consider = { (d: Int, top: inout TopK) in
             let text = scores[d] * norm
+            if dense == nil, let cut = top.cutoff, text + fitA + fitB + fitC < cut { return }
             let f = self.fit(ctx, doc: d)
             guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return }
             let total = text + f.occupation + f.experience + f.education + (dense?.approximate(d) ?? 0)
@@ -259,6 +269,32 @@ extension MatchEngine {
             }
             out.results.append((e, []))
             if c >= 0 { perCompany[c, default: 0] += 1 }
+        }
+        return out
+    }
+
+    /// ``recommend(_:top:asOf:explain:scratch:query:denseCosines:accumulated:)`` for each of
+    /// `seekers` (`queries[i]` = `query(for: seekers[i])`): the text scores of up to
+    /// ``BlockAccumulator/width`` seekers are accumulated together, so each posting list their
+    /// queries share is read once per group. The results are exactly those of ranking the seekers
+    /// one by one. `denseCosines(i)`: seeker `i`'s row of a dense block, if any.
+    package func recommend(
+        batch seekers: [Seeker], queries: [SeekerQuery], top k: Int, asOf: Day, explain: Bool,
+        scratch: inout RankingScratch, denseCosines: (Int) -> DenseCosines? = { _ in nil }
+    ) -> [[Recommendation]] {
+        precondition(seekers.count == queries.count, "recommend(batch:): one query per seeker")
+        var out: [[Recommendation]] = []
+        out.reserveCapacity(seekers.count)
+        var from = 0
+        while from < seekers.count {
+            let group = from..<min(seekers.count, from + BlockAccumulator.width)
+            index.accumulate(block: group.map { queries[$0].terms }, into: &scratch.block)
+            for i in group {
+                scratch.accumulator.load(lane: i - from, of: scratch.block)
+                out.append(recommend(seekers[i], top: k, asOf: asOf, explain: explain, scratch: &scratch,
+                                     query: queries[i], denseCosines: denseCosines(i), accumulated: true))
+            }
+            from = group.upperBound
         }
         return out
     }

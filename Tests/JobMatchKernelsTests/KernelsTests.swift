@@ -147,6 +147,43 @@ struct ScoreAccumulatorTests {
             #expect(a.sorted() == b.sorted())
         }
     }
+
+    @Test("a block of 8 queries gives each lane the very bits its query gets alone (missing terms add +0)")
+    func blockLanesEqualSingleQueries() {
+        var rng = SeededRandom(seed: 47)
+        let n = 300
+        // 30 terms' lists, ascending docs, positive impacts
+        let lists: [([UInt32], [Float])] = (0..<30).map { _ in
+            let p = Double.random(in: 0.01...0.9, using: &rng)
+            let docs = (0..<n).filter { _ in Double.random(in: 0..<1, using: &rng) < p }.map(UInt32.init)
+            return (docs, docs.map { _ in Float.random(in: 0.001...5, using: &rng) })
+        }
+        var block = BlockAccumulator()
+        var single = ScoreAccumulator(capacity: n), loaded = ScoreAccumulator(capacity: n)
+        for round in 0..<10 {
+            let queryCount = round == 0 ? 1 : Int.random(in: 2...BlockAccumulator.width, using: &rng)
+            // each query: a random subset of the terms (ascending), random weights
+            let queries: [[(term: Int, weight: Float)]] = (0..<queryCount).map { _ in
+                (0..<lists.count).filter { _ in Bool.random(using: &rng) }.map { ($0, Float.random(in: 0.01...4, using: &rng)) }
+            }
+            block.begin(capacity: n)
+            for t in lists.indices {
+                var w = SIMD8<Float>.zero
+                for (lane, q) in queries.enumerated() { if let e = q.first(where: { $0.term == t }) { w[lane] = e.weight } }
+                block.accumulate(docs: lists[t].0[...], impacts: lists[t].1[...], weights: w)
+            }
+            for (lane, q) in queries.enumerated() {
+                single.begin(capacity: n, expectedEntries: 0)
+                for (t, w) in q { single.accumulate(docs: lists[t].0[...], impacts: lists[t].1[...], weight: w) }
+                loaded.load(lane: lane, of: block)
+                #expect(loaded.scores.map(\.bitPattern) == single.scores.map(\.bitPattern), "round \(round) lane \(lane)")
+                var a: [Int] = [], b: [Int] = []
+                loaded.forEachScored { d, _ in a.append(d) }
+                single.forEachScored { d, _ in b.append(d) }
+                #expect(a.sorted() == b.sorted())
+            }
+        }
+    }
 }
 
 @Suite("SHA-256")
