@@ -318,12 +318,20 @@ package struct MatchEngine: Sendable {
 
     func query(fields: [(Double, [String])]) -> SeekerQuery {
         var weights: [String: Double] = [:]
+        let isUnigram = { (t: String) in t.unicodeScalars.count == 1 && TextNormalizer.classify(t.unicodeScalars.first!) == .hangul }
+        var uni = model.ranking.unigramQueryWeight
+        if let limit = model.ranking.unigramQueryTermLimit {
+            var others = Set<String>()
+            for (w, terms) in fields where w > 0 {
+                for t in terms where !isUnigram(t) { others.insert(t) }
+            }
+            if others.count > limit { uni = 0 }
+        }
         for (w, terms) in fields where w > 0 {
             var tf: [String: Int] = [:]
             for t in terms { tf[t, default: 0] += 1 }
-            let uni = model.ranking.unigramQueryWeight
             for (t, n) in tf {
-                let kind = uni != 1 && t.unicodeScalars.count == 1 && TextNormalizer.classify(t.unicodeScalars.first!) == .hangul ? uni : 1
+                let kind = uni != 1 && isUnigram(t) ? uni : 1
                 weights[t, default: 0] += w * kind * model.ranking.queryTermFrequency.weight(n)
             }
         }
@@ -332,7 +340,8 @@ package struct MatchEngine: Sendable {
         for (t, q) in weights.sorted(by: { $0.key < $1.key }) {
             let id = index.vocabulary.id(of: t)
             z += q * index.documentIDF(id)
-            if let id { known.append(WeightedTerm(term: id, weight: Float(q))) }
+            // a term of weight 0 adds nothing to any score (x + 0 · impact = x): it is left out
+            if let id, Float(q) > 0 { known.append(WeightedTerm(term: id, weight: Float(q))) }
         }
         known.sort { $0.term < $1.term }
         let norm = z > 0 ? 1 / z : 0

@@ -90,6 +90,11 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     /// Multiplier of a single-syllable (unigram) query term's weight; only matters when the
     /// analyzer emits unigrams next to bigrams.
     package var unigramQueryWeight: Double = 1
+    /// Unigrams count only in short queries: a query with more than this many distinct other
+    /// terms (bigrams, Latin words, …) leaves its Hangul unigrams out. They help a title of a few
+    /// syllables find its variants; in a long profile they add little but cost most of the
+    /// ranking time (each is a list over most postings). nil: unigrams always count.
+    package var unigramQueryTermLimit: Int? = nil
     /// Marketplace hygiene in a result list.
     package var diversity = Diversity()
     /// Weight of the dense (LSA) cosine in the score; 0 switches the dense stage off. Needs
@@ -123,7 +128,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, diversity, denseWeight, denseCandidates
+        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, unigramQueryTermLimit, diversity, denseWeight, denseCandidates
     }
 
     package init(from decoder: any Decoder) throws {
@@ -136,6 +141,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         maxReasonTerms = try c.decode(Int.self, forKey: .maxReasonTerms)
         queryTermFrequency = try c.decodeIfPresent(QueryTermFrequency.self, forKey: .queryTermFrequency) ?? .log
         unigramQueryWeight = try c.decodeIfPresent(Double.self, forKey: .unigramQueryWeight) ?? 1
+        unigramQueryTermLimit = try c.decodeIfPresent(Int.self, forKey: .unigramQueryTermLimit)
         diversity = try c.decodeIfPresent(Diversity.self, forKey: .diversity) ?? Diversity()
         denseWeight = try c.decodeIfPresent(Double.self, forKey: .denseWeight) ?? 0
         denseCandidates = try c.decodeIfPresent(Int.self, forKey: .denseCandidates) ?? 100
@@ -158,6 +164,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         ]
         for (name, w) in weights where !(w >= 0 && w <= 100) { throw FieldError(field: name, reason: "must be within 0...100") }
         if !(unigramQueryWeight >= 0 && unigramQueryWeight <= 10) { throw FieldError(field: "unigramQueryWeight", reason: "must be within 0...10") }
+        if let limit = unigramQueryTermLimit, !(0...100_000).contains(limit) { throw FieldError(field: "unigramQueryTermLimit", reason: "must be within 0...100000") }
         if !(denseWeight >= 0 && denseWeight <= 10) { throw FieldError(field: "denseWeight", reason: "must be within 0...10") }
         if !(0...100_000).contains(denseCandidates) { throw FieldError(field: "denseCandidates", reason: "must be within 0...100000") }
         if !(0...1).contains(diversity.duplicateSimilarity) { throw FieldError(field: "diversity.duplicateSimilarity", reason: "must be within 0...1") }

@@ -104,6 +104,62 @@ struct ConstraintTests {
         #expect(MatchEngine(postings: postings, model: Fixtures.model()).index == serial)
     }
 
+    @Test("ranking seekers in a batch (text scores of 8 at a time) gives exactly the one-by-one results")
+    func batchEqualsOneByOne() {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 8, postings: 900, seekers: 45))
+        let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
+        let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
+        for limit in [nil, 0, 32] as [Int?] {
+            var model = Fixtures.model()
+            model.analyzer = AnalyzerConfiguration(ngramSizes: [2], outputUnigrams: true)
+            model.ranking.unigramQueryWeight = 0.2
+            model.ranking.unigramQueryTermLimit = limit
+            let engine = MatchEngine(postings: postings, model: model)
+            var scratch = RankingScratch(documentCount: engine.postings.count)
+            for k in [5, 40] {
+                let batch = engine.recommend(batch: seekers, queries: seekers.map(engine.query(for:)), top: k, asOf: asOf, explain: true, scratch: &scratch)
+                #expect(batch.count == seekers.count)
+                for (s, got) in zip(seekers, batch) {
+                    let alone = engine.recommend(s, top: k, asOf: asOf, explain: true)
+                    #expect(got == alone, "limit \(String(describing: limit)) top \(k) seeker \(s.id)")
+                    #expect(got.map(\.score.bitPattern) == alone.map(\.score.bitPattern))
+                }
+            }
+        }
+    }
+
+    @Test("unigrams count in short queries only (unigramQueryTermLimit); weight-0 terms are left out of the query")
+    func unigramsOnlyInShortQueries() throws {
+        var model = Fixtures.model()
+        model.analyzer = AnalyzerConfiguration(ngramSizes: [2], outputUnigrams: true)
+        model.ranking.unigramQueryWeight = 0.2
+        model.ranking.unigramQueryTermLimit = 6
+        let engine = MatchEngine(postings: Fixtures.postings(Fixtures.postingLines).records, model: model)
+        let isUnigram = { (t: UInt32) in engine.index.vocabulary.terms[Int(t)].count == 1 }
+        var short = Seeker(id: "S1")
+        short.desiredTitle = "지게차 기사"  // 4 bigrams: unigrams kept
+        let qs = engine.query(for: short)
+        #expect(qs.terms.contains { isUnigram($0.term) })
+        var long = short
+        long.profile = "물류센터에서 지게차 운전 경력 삼년"  // many more bigrams: unigrams left out
+        let ql = engine.query(for: long)
+        #expect(!ql.terms.contains { isUnigram($0.term) })
+        #expect(ql.terms.count > 6)
+        // the same long query without a limit keeps them; with weight 0 they are never in the query
+        model.ranking.unigramQueryTermLimit = nil
+        let open = MatchEngine(postings: engine.postings, model: model, index: engine.index, sorted: true)
+        #expect(open.query(for: long).terms.contains { isUnigram($0.term) })
+        model.ranking.unigramQueryWeight = 0
+        let zero = MatchEngine(postings: engine.postings, model: model, index: engine.index, sorted: true)
+        #expect(!zero.query(for: short).terms.contains { isUnigram($0.term) })
+        // a left-out unigram changes nothing but speed: the scores equal those of weight 0
+        #expect(zero.recommend(long, top: 10, asOf: asOf).map(\.score) == engine.recommend(long, top: 10, asOf: asOf).map(\.score))
+        // the model file: read, checked
+        var settings = model.ranking
+        settings.unigramQueryTermLimit = -1
+        #expect(throws: (any Error).self) { try settings.validate() }
+    }
+
     @Test("the ranking loop's fast check equals the listed vetoes (seeded random seekers over sample postings)")
     func fastCheckEqualsVetoes() {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 3, postings: 600, seekers: 5))
