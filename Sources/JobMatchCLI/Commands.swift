@@ -258,8 +258,9 @@ struct RecommendCommand: ParsableCommand {
     /// its own scratch, ranked with `recommend(batch:)` (text scores of 8 seekers at a time); the
     /// blocks are written in seeker order, so the output equals one thread's.
     func parallelTREC(_ targets: [Seeker], engine: MatchEngine, day: Day) {
-        // blocks of up to 64 seekers, at least four per thread (small runs still spread out)
-        let block = max(1, min(64, targets.count / (workers * 4)))
+        // blocks of 8 to 64 seekers (whole groups of `recommend(batch:)`), at least four per
+        // thread when there are enough seekers (small runs still spread out)
+        let block = min(64, max(8, targets.count / (workers * 4) / 8 * 8))
         let blocks = (targets.count + block - 1) / block
         let out = Locked([String](repeating: "", count: blocks))
         let next = Locked(0)

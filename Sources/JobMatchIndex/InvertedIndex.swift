@@ -453,6 +453,8 @@ package struct InvertedIndex: Sendable, Equatable {
         var all: [(term: UInt32, lane: Int, weight: Float)] = []
         all.reserveCapacity(queries.reduce(0) { $0 + $1.count })
         for (lane, q) in queries.enumerated() {
+            // the single-query order (and one weight per term) is what makes the bits equal
+            precondition(zip(q, q.dropFirst()).allSatisfy { $0.term < $1.term }, "InvertedIndex: a query's terms must ascend strictly")
             for t in q { all.append((t.term, lane, t.weight)) }
         }
         all.sort { $0.term < $1.term || ($0.term == $1.term && $0.lane < $1.lane) }
@@ -462,7 +464,7 @@ package struct InvertedIndex: Sendable, Equatable {
             let term = all[i].term
             var weights = SIMD8<Float>.zero
             while i < all.count && all[i].term == term {
-                weights[all[i].lane] += all[i].weight
+                weights[all[i].lane] = all[i].weight
                 i += 1
             }
             let (d, w) = postings(term)

@@ -170,6 +170,16 @@ extension MatchEngine {
             scratch.top.reset(k: pool + margin)
             if ctx.occupations.isEmpty && ctx.groups.isEmpty && dense == nil {
                 scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top) }
+            } else if a.checkRegion {
+                // only the open postings of the provinces the seeker accepts can be admitted (the
+                // list's order does not matter: ties are broken by id)
+                let accepted = a.provinceMask | a.districtMask
+                for pi in 0..<Region.provinces.count where accepted & (1 << UInt32(pi)) != 0 {
+                    for d in openDocumentsOfProvince[pi] { consider(Int(d), &scratch.top) }
+                }
+                if !a.excludeUnstatedRegion {
+                    for d in openDocumentsOfProvince[Region.provinces.count] { consider(Int(d), &scratch.top) }
+                }
             } else {
                 for d in 0..<postings.count { consider(d, &scratch.top) }
             }

@@ -67,6 +67,10 @@ package struct MatchEngine: Sendable {
     /// regions are compared with each distinct region once per query, not once per posting).
     let regionTable: [Region]
     let regionsOfProvince: [[Int32]]
+    /// The open postings of each province (index into `Region.provinces`), ascending; the last
+    /// list holds those that state no province. A seeker's region constraint confines the ranking
+    /// loop to the lists of the provinces it accepts.
+    let openDocumentsOfProvince: [[UInt32]]
     private let occupation: [Int32]  // code number; -1 none
     private let occupationGroup: [Int32]  // group number; -1 none
     private let experienceMin: [Int16]  // -1 none
@@ -148,6 +152,11 @@ package struct MatchEngine: Sendable {
         var byProvince = [[Int32]](repeating: [], count: Region.provinces.count)
         for (id, r) in table.enumerated() { byProvince[Region.provinceIndex(r.sido)!].append(Int32(id)) }
         regionsOfProvince = byProvince
+        var openByProvince = [[UInt32]](repeating: [], count: Region.provinces.count + 1)
+        for d in postings.indices where isOpen[d] {
+            openByProvince[province[d] >= 0 ? Int(province[d]) : Region.provinces.count].append(UInt32(d))
+        }
+        openDocumentsOfProvince = openByProvince
         occupation = postings.map { occ($0.occupation) }
         occupationGroup = postings.map { grp($0.occupation) }
         experienceMin = postings.map { Int16($0.experienceMin ?? -1) }
@@ -265,7 +274,7 @@ package struct MatchEngine: Sendable {
     /// The index of `postings` (in this order). With two or more cores, analysis runs one batch
     /// ahead on a second thread while the first adds the previous batch: the same index as
     /// adding one posting after another (documents and terms are added in the same order).
-    package static func buildIndex(_ postings: [Posting], analyzer: KoreanAnalyzer, parameters: BM25Parameters, batch: Int = 2048, pipelined: Bool? = nil) -> InvertedIndex {
+    package static func buildIndex(_ postings: [Posting], analyzer: KoreanAnalyzer, parameters: BM25Parameters, batch: Int = 1024, pipelined: Bool? = nil) -> InvertedIndex {
         let batches = stride(from: 0, to: postings.count, by: max(1, batch)).map { $0..<min($0 + max(1, batch), postings.count) }
         guard pipelined ?? (Parallel.processors >= 2 && batches.count >= 2) else {
             var builder = IndexBuilder()

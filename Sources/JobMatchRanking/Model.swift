@@ -90,8 +90,8 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     /// Multiplier of a single-syllable (unigram) query term's weight; only matters when the
     /// analyzer emits unigrams next to bigrams.
     package var unigramQueryWeight: Double = 1
-    /// Unigrams count only in short queries: a query with more than this many distinct other
-    /// terms (bigrams, Latin words, …) leaves its Hangul unigrams out. They help a title of a few
+    /// Hangul unigrams count only in short queries: a query with more than this many distinct
+    /// other terms (bigrams, Latin words, Han characters, …) leaves its Hangul unigrams out. They help a title of a few
     /// syllables find its variants; in a long profile they add little but cost most of the
     /// ranking time (each is a list over most postings). nil: unigrams always count.
     package var unigramQueryTermLimit: Int? = nil

@@ -109,20 +109,56 @@ struct ConstraintTests {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 8, postings: 900, seekers: 45))
         let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
         let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
-        for limit in [nil, 0, 32] as [Int?] {
+        for (limit, dense) in [(nil, false), (0, false), (32, false), (32, true)] as [(Int?, Bool)] {
             var model = Fixtures.model()
             model.analyzer = AnalyzerConfiguration(ngramSizes: [2], outputUnigrams: true)
             model.ranking.unigramQueryWeight = 0.2
             model.ranking.unigramQueryTermLimit = limit
+            if dense {
+                // the dense stage as `jobmatch batch` runs it: one block of cosines, one row per seeker
+                model.dense = MatchEngine(postings: postings, model: model).index.latentProjection(rank: 16, oversample: 4, powerIterations: 1, seed: 4)
+                model.ranking.denseWeight = 0.3
+                model.ranking.denseCandidates = 25
+            }
             let engine = MatchEngine(postings: postings, model: model)
+            var cosines = DenseMatrix(rows: 0, cols: 0)
+            #expect(engine.denseCosineBlock(seekers.map(engine.query(for:)), into: &cosines) == dense)
             var scratch = RankingScratch(documentCount: engine.postings.count)
             for k in [5, 40] {
-                let batch = engine.recommend(batch: seekers, queries: seekers.map(engine.query(for:)), top: k, asOf: asOf, explain: true, scratch: &scratch)
+                let batch = engine.recommend(batch: seekers, queries: seekers.map(engine.query(for:)), top: k, asOf: asOf, explain: true, scratch: &scratch,
+                                             denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
                 #expect(batch.count == seekers.count)
                 for (s, got) in zip(seekers, batch) {
                     let alone = engine.recommend(s, top: k, asOf: asOf, explain: true)
-                    #expect(got == alone, "limit \(String(describing: limit)) top \(k) seeker \(s.id)")
+                    #expect(got == alone, "limit \(String(describing: limit)) dense \(dense) top \(k) seeker \(s.id)")
                     #expect(got.map(\.score.bitPattern) == alone.map(\.score.bitPattern))
+                }
+            }
+        }
+    }
+
+    @Test("the ranking loop visits only the accepted provinces' open postings and misses none (why-not's full scan agrees)")
+    func provinceListsMissNothing() throws {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 13, postings: 320, seekers: 1))
+        let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records + Fixtures.postings(Fixtures.postingLines).records
+        var rng = SeededRandom(seed: 5)
+        let regions = ["서울", "경기", "경기 성남시", "부산 해운대구", "서울 송파구", "인천", "경기 이천시", "울산"]
+        for policy in [UnstatedPolicy.include, .exclude] {
+            var model = Fixtures.model(unstated: policy)
+            model.ranking.policy.unstatedDistrict = policy
+            let engine = MatchEngine(postings: postings, model: model)
+            for i in 0..<8 {
+                var s = Seeker(id: "V\(i)")
+                s.desiredTitle = ["지게차", "요양보호사", "사무 보조", "경비"][i % 4]
+                s.desiredOccupations = i % 2 == 0 ? ["8731"] : []
+                s.profile = "성실하게 근무하겠습니다 물류 경력"
+                s.regions = regions.shuffled(using: &rng).prefix(1 + i % 3).map { Region.parse($0)! }
+                let k = 6
+                let shown = engine.recommend(s, top: k, asOf: asOf).map(\.postingID)
+                for p in engine.postings {
+                    if case .ranked(let rank, _, _, _) = try engine.whyNot(s, postingID: p.id, top: k, asOf: asOf), rank <= k {
+                        #expect(rank <= shown.count && shown[rank - 1] == p.id, "\(policy) \(s.id): \(p.id) ranks \(rank) in the full scan; the list is \(shown)")
+                    }
                 }
             }
         }
