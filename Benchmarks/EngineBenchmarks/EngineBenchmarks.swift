@@ -61,7 +61,7 @@ let benchmarks = {
     var scratch = RankingScratch(documentCount: engine.postings.count)
     let expectedRanks = seekers.prefix(200).map { rankChecksum(engine.recommend($0, top: 10, asOf: asOf, explain: false, scratch: &scratch)) }
 
-    Benchmark("analyzer (5k postings' title + description)",
+    Benchmark("analyzer (5k postings' title + description, \(String(format: "%.2f", Double(textBytes) / 1e6)) MB per iteration: MB/s = throughput × that)",
               configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations {
             let n = termChecksum()
@@ -69,9 +69,8 @@ let benchmarks = {
             blackHole(n)
         }
     }
-    _ = textBytes
 
-    Benchmark("index build (\(postingCount / 1000)k postings)",
+    Benchmark("index build (\(postingCount / 1000)k postings; postings/s = \(postingCount) ÷ wall)",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxIterations: 3)) { benchmark in
         for _ in benchmark.scaledIterations {
             let e = MatchEngine(postings: postings, model: model)
@@ -104,6 +103,47 @@ let benchmarks = {
             blackHole(recs)
             i += 1
         }
+    }
+
+    // Real postings (../shared/data/postings-real.jsonl, 7.4k postings from four Korean job
+    // portals) when present — read from the package directory, never copied into the repo.
+    let realPath = env["JOBMATCH_REAL_POSTINGS"] ?? FileManager.default.currentDirectoryPath + "/../shared/data/postings-real.jsonl"
+    if let realBytes = FileManager.default.contents(atPath: realPath).map({ [UInt8]($0) }) {
+        let realReport = JSONLines.parsePostings(realBytes, file: realPath)
+        let real = realReport.records
+        let realEngine = MatchEngine(postings: real, model: model)
+        let realQueries = Array(real.prefix(200).map(\.title))
+        let searchAsOf = Day.parse("2026-01-01")!
+        @Sendable func searchChecksum(_ e: MatchEngine) -> UInt64 {
+            realQueries.reduce(UInt64(0)) { sum, q in
+                e.search(q, top: 10, includeClosed: false, asOf: searchAsOf).reduce(sum &* 31) { $0 &* 31 &+ UInt64($1.doc) }
+            }
+        }
+        let expectedSearch = searchChecksum(realEngine)
+        Benchmark("load real postings (JSON Lines: parse, validate, redact; \(real.count) records, \(String(format: "%.1f", Double(realBytes.count) / 1e6)) MB per iteration)",
+                  configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxIterations: 20)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                let r = JSONLines.parsePostings(realBytes, file: realPath)
+                precondition(r.records == realReport.records && r.errors == realReport.errors, "real postings load changed")
+                blackHole(r)
+            }
+        }
+        Benchmark("index build (real postings, \(real.count))",
+                  configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxIterations: 10)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                let e = MatchEngine(postings: real, model: model)
+                precondition(e.index == realEngine.index, "real index changed")
+                blackHole(e)
+            }
+        }
+        Benchmark("search top 10 over real postings (200 posting titles as queries per iteration, one thread)",
+                  configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(5))) { benchmark in
+            for _ in benchmark.scaledIterations {
+                precondition(searchChecksum(realEngine) == expectedSearch, "real search results changed")
+            }
+        }
+    } else {
+        print("real postings: \(realPath) not found — the real-data benchmarks are skipped")
     }
 
     // Opening an index directory (issue 5): the memory-mapped segment (every section's CRC-32C
@@ -175,21 +215,32 @@ let benchmarks = {
                 let part = mine[from..<min(mine.endIndex, from + rows)]
                 let queries = part.map(e.query(for:))
                 let dense = e.denseCosineBlock(queries, into: &cosines)
-                for (row, s) in part.enumerated() {
-                    let recs = e.recommend(s, top: 30, asOf: asOf, explain: true, scratch: &scratch, query: queries[row],
-                                           denseCosines: dense ? DenseCosines(block: cosines, row: row) : nil)
-                    sum = sum &* 31 &+ rankChecksum(recs)
-                }
+                let ranked = e.recommend(batch: Array(part), queries: queries, top: 30, asOf: asOf, explain: true, scratch: &scratch,
+                                         denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
+                for recs in ranked { sum = sum &* 31 &+ rankChecksum(recs) }
                 from = part.endIndex
             }
             sums.withLock { $0[w] = sum }
         }
         return sums.withLock { $0.reduce(0) { $0 &* 1_000_003 &+ $1 } }
     }
+    /// The same checksum from one `recommend` per seeker on one thread: what the batch must equal.
+    @Sendable func referenceBatch(_ e: MatchEngine, _ people: ArraySlice<Seeker>) -> UInt64 {
+        var scratch = RankingScratch(documentCount: e.postings.count)
+        var sums: [UInt64] = []
+        for w in 0..<cores {
+            var sum: UInt64 = 0
+            for s in people[(people.startIndex + people.count * w / cores)..<(people.startIndex + people.count * (w + 1) / cores)] {
+                sum = sum &* 31 &+ rankChecksum(e.recommend(s, top: 30, asOf: asOf, explain: true, scratch: &scratch))
+            }
+            sums.append(sum)
+        }
+        return sums.reduce(0) { $0 &* 1_000_003 &+ $1 }
+    }
     let batchSeekers = seekers[...]
     // Every benchmark runs in its own process that evaluates this whole closure: what only some
     // benchmarks need is built on first use, inside them.
-    let expectedBatch = Once { runBatch(engine, batchSeekers) }
+    let expectedBatch = Once { referenceBatch(engine, batchSeekers) }
     Benchmark("batch \(batchSeekers.count) seekers × \(postingCount / 1000)k postings, top 30 with reasons, \(cores) workers (default model)",
               configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(1), maxIterations: 2)) { benchmark in
         let expected = expectedBatch.value
@@ -258,7 +309,7 @@ let benchmarks = {
     let expectedDenseBatch = Once { () -> UInt64 in
         BLAS.setThreads(1)
         defer { BLAS.setThreads(cores) }
-        return runBatch(dense.value, batchSeekers)
+        return referenceBatch(dense.value, batchSeekers)
     }
     Benchmark("batch \(batchSeekers.count) seekers × \(postingCount / 1000)k postings, top 30 with reasons, \(cores) workers (dense model, rank 256, weight 0.1)",
               configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(1), maxIterations: 2)) { benchmark in
