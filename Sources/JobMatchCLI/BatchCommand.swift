@@ -106,7 +106,7 @@ struct BatchRunCommand: ParsableCommand {
                                                   denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
                     for (row, s) in part.enumerated() {
                         let recs = ranked[row]
-                        for r in recs { trec += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n" }
+                        for r in recs { trec += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n" }
                         jsonl += Console.jsonLine(SeekerResult(seekerId: s.id, asOf: day.description,
                                                                recommendations: recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) })) + "\n"
                     }

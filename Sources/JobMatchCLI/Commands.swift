@@ -234,7 +234,7 @@ struct RecommendCommand: ParsableCommand {
             switch fmt {
             case .trec:
                 var lines = ""
-                for r in recs { lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n" }
+                for r in recs { lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n" }
                 if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.utf8)) }
             case .json:
                 jsonRows.append(SeekerResult(seekerId: s.id, asOf: day.description,
@@ -276,7 +276,7 @@ struct RecommendCommand: ParsableCommand {
                 let ranked = engine.recommend(batch: group, queries: group.map(engine.query(for:)), top: k, asOf: day, explain: false, scratch: &scratch)
                 for (s, recs) in zip(group, ranked) {
                     for r in recs {
-                        lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(String(format: "%.9g", r.score)) \(tag)\n"
+                        lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n"
                     }
                 }
                 out.withLock { $0[b] = lines }

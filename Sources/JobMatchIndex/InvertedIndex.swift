@@ -407,8 +407,7 @@ package struct InvertedIndex: Sendable, Equatable {
     package func similarity(_ a: UInt32, _ b: UInt32) -> Double {
         let k = Self.signatureLength
         if signatures[Int(a) * k] == .max || signatures[Int(b) * k] == .max { return 0 }
-        var same = 0
-        for j in 0..<k where signatures[Int(a) * k + j] == signatures[Int(b) * k + j] { same += 1 }
+        let same = MinHashKernel.agreements(signatures[(Int(a) * k)..<(Int(a) * k + k)], signatures[(Int(b) * k)..<(Int(b) * k + k)])
         return Double(same) / Double(k)
     }
 

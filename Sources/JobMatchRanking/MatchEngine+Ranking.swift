@@ -205,7 +205,8 @@ extension MatchEngine {
                 // near-duplicates ranked below the pool still belong under their shown posting
                 let inPool = Set(ranked.map(\.id))
                 foldRemaining(&shown, skipping: inPool) { d in
-                    guard let total = exactTotal(d), self.admitted(a, doc: d) else { return nil }
+                    // admission first: it is cheaper than the fit, and most of a company's other postings fail it
+                    guard self.admitted(a, doc: d), let total = exactTotal(d) else { return nil }
                     return total
                 }
             }

@@ -31,8 +31,6 @@ package struct SeekerQuery: Sendable, Equatable {
     /// 1 / Σ weight·idf over all query terms (known or not): scores become "share of the
     /// query's information matched" rather than raw BM25.
     package var normalizer: Double
-    /// All query terms with weights (for explanations).
-    package var weights: [String: Double]
 }
 
 /// What `why-not` found.
@@ -325,36 +323,61 @@ package struct MatchEngine: Sendable {
         query(fields: [(1.0, analyzer.terms(text))])
     }
 
+    /// Σ over fields (in field order) of w · kind · g(tf) per distinct term; the normaliser sums
+    /// weight · idf over the distinct terms in code-point order (the order of `String`'s `<` on
+    /// the analyser's NFKC terms). Terms are grouped by sorting their UTF-8 bytes, not by hashing:
+    /// a Korean `String` hashes through Unicode normalisation, which cost more than the ranking.
     func query(fields: [(Double, [String])]) -> SeekerQuery {
-        var weights: [String: Double] = [:]
         let isUnigram = { (t: String) in t.unicodeScalars.count == 1 && TextNormalizer.classify(t.unicodeScalars.first!) == .hangul }
+        // every occurrence of a weighted field's terms, as (term, field), grouped by term then field
+        var occurrences: [(term: String, field: Int)] = []
+        for (f, (w, terms)) in fields.enumerated() where w > 0 {
+            for t in terms { occurrences.append((t, f)) }
+        }
+        occurrences.sort { a, b in
+            let c = UTF8Order.compare(a.term, b.term)
+            return c != 0 ? c < 0 : a.field < b.field
+        }
+        // distinct terms: (term, [(field, tf)] in field order)
+        var distinct: [(term: String, counts: [(field: Int, n: Int)], unigram: Bool)] = []
+        var i = 0
+        while i < occurrences.count {
+            let t = occurrences[i].term
+            var counts: [(field: Int, n: Int)] = []
+            while i < occurrences.count && UTF8Order.compare(occurrences[i].term, t) == 0 {
+                let f = occurrences[i].field
+                var n = 0
+                while i < occurrences.count && occurrences[i].field == f && UTF8Order.compare(occurrences[i].term, t) == 0 {
+                    n += 1
+                    i += 1
+                }
+                counts.append((f, n))
+            }
+            distinct.append((t, counts, isUnigram(t)))
+        }
         var uni = model.ranking.unigramQueryWeight
-        if let limit = model.ranking.unigramQueryTermLimit {
-            var others = Set<String>()
-            for (w, terms) in fields where w > 0 {
-                for t in terms where !isUnigram(t) { others.insert(t) }
-            }
-            if others.count > limit { uni = 0 }
-        }
-        for (w, terms) in fields where w > 0 {
-            var tf: [String: Int] = [:]
-            for t in terms { tf[t, default: 0] += 1 }
-            for (t, n) in tf {
-                let kind = uni != 1 && isUnigram(t) ? uni : 1
-                weights[t, default: 0] += w * kind * model.ranking.queryTermFrequency.weight(n)
-            }
-        }
+        if let limit = model.ranking.unigramQueryTermLimit, distinct.count(where: { !$0.unigram }) > limit { uni = 0 }
         var known: [WeightedTerm] = []
         var z = 0.0
-        for (t, q) in weights.sorted(by: { $0.key < $1.key }) {
-            let id = index.vocabulary.id(of: t)
+        for d in distinct {
+            var q = 0.0
+            let kind = uni != 1 && d.unigram ? uni : 1
+            for c in d.counts { q += fields[c.field].0 * kind * model.ranking.queryTermFrequency.weight(c.n) }
+            let id = index.vocabulary.id(of: d.term)
             z += q * index.documentIDF(id)
             // a term of weight 0 adds nothing to any score (x + 0 · impact = x): it is left out
             if let id, Float(q) > 0 { known.append(WeightedTerm(term: id, weight: Float(q))) }
         }
         known.sort { $0.term < $1.term }
+        // Terms the vocabulary takes as one (canonically equivalent, different bytes: never from
+        // the analyser) become one entry, as the block accumulator needs distinct ascending terms.
+        var merged: [WeightedTerm] = []
+        merged.reserveCapacity(known.count)
+        for t in known {
+            if let last = merged.last, last.term == t.term { merged[merged.count - 1].weight += t.weight } else { merged.append(t) }
+        }
         let norm = z > 0 ? 1 / z : 0
-        return SeekerQuery(terms: known, normalizer: norm, weights: weights)
+        return SeekerQuery(terms: merged, normalizer: norm)
     }
 
     /// The seeker's dense vector (unit length), or nil without a dense stage.

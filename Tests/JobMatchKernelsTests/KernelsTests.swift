@@ -356,3 +356,39 @@ struct HMACTests {
         #expect(!HMACSHA256.constantTimeEqual(a, Array(a.dropLast())))
     }
 }
+
+@Suite("C number formatting and MinHash agreement")
+struct FormatAndMinHashTests {
+    @Test("significant9 prints what String(format: \"%.9g\") prints")
+    func significant9MatchesFoundation() {
+        var rng = SeededRandom(seed: 23)
+        var values: [Double] = [0, -0.0, 1, -1, 0.1, 1e-7, 123456789, 1234567891, 3.4028235e38, 1.17549435e-38, Double.leastNonzeroMagnitude, 2.5, 0.000123456789]
+        for _ in 0..<2_000 {
+            values.append(Double(Float.random(in: -3...3, using: &rng)))
+            values.append(Double(Float(bitPattern: UInt32.random(in: 0..<0x7F80_0000, using: &rng))))
+        }
+        for x in values {
+            #expect(CFormat.significant9(x) == String(format: "%.9g", x), "\(x.bitPattern)")
+        }
+        #expect(CFormat.significant9(0.5) == "0.5")
+        #expect(CFormat.significant9(1.0 / 3) == "0.333333333")
+        #expect(CFormat.significant9(-2.5e-10) == "-2.5e-10")
+    }
+
+    @Test("agreements equals a position-by-position count, on any length and offset")
+    func agreementsEqualsScalarCount() {
+        var rng = SeededRandom(seed: 29)
+        for n in [0, 1, 7, 8, 9, 63, 64, 65, 200] {
+            for _ in 0..<20 {
+                // small values so that many positions agree; offsets so the slices are unaligned
+                let a = (0..<(n + 3)).map { _ in UInt32.random(in: 0..<3, using: &rng) }
+                let b = (0..<(n + 5)).map { _ in UInt32.random(in: 0..<3, using: &rng) }
+                let sa = a[1..<(1 + n)], sb = b[3..<(3 + n)]
+                let expected = zip(sa, sb).filter { $0 == $1 }.count
+                #expect(MinHashKernel.agreements(sa, sb) == expected, "n=\(n)")
+            }
+        }
+        let same = [UInt32](repeating: 9, count: 64)
+        #expect(MinHashKernel.agreements(same[...], same[...]) == 64)
+    }
+}

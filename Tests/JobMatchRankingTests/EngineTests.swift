@@ -225,6 +225,54 @@ struct ConstraintTests {
 
 @Suite("Scores, reasons and determinism")
 struct RankingTests {
+    @Test("a seeker's query equals the plain definition: string-keyed term frequencies, idf summed in String order")
+    func queryEqualsPlainDefinition() {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 21, postings: 400, seekers: 60))
+        let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
+        var seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
+        // mixed scripts, repeats, full-width forms, a decomposed syllable and an empty profile
+        seekers[0].profile = "Excel 엑셀 ＥＸＣＥＬ 지게차 지게차 지게차 운전 \u{1100}\u{1161}나다 C++ 3년"
+        seekers[1].profile = nil
+        seekers[1].skills = []
+        for limit in [nil, 0, 32] as [Int?] {
+            var model = Fixtures.model()
+            model.analyzer = AnalyzerConfiguration(ngramSizes: [2, 3], outputUnigrams: true)
+            model.ranking.unigramQueryWeight = 0.3
+            model.ranking.unigramQueryTermLimit = limit
+            let engine = MatchEngine(postings: postings, model: model)
+            let w = model.ranking.seekerFieldWeights
+            for s in seekers {
+                let fields: [(Double, [String])] = [
+                    (w.desiredTitle, engine.analyzer.terms(s.desiredTitle ?? "")),
+                    (w.skills, s.skills.flatMap { engine.analyzer.terms($0) }),
+                    (w.certificates, s.certificates.flatMap { engine.analyzer.terms($0) }),
+                    (w.profile, engine.analyzer.terms(s.profile ?? "")),
+                ]
+                let isUnigram = { (t: String) in t.unicodeScalars.count == 1 && TextNormalizer.classify(t.unicodeScalars.first!) == .hangul }
+                var uni = model.ranking.unigramQueryWeight
+                if let limit, Set(fields.filter { $0.0 > 0 }.flatMap { $0.1.filter { !isUnigram($0) } }).count > limit { uni = 0 }
+                var weights: [String: Double] = [:]
+                for (fw, terms) in fields where fw > 0 {
+                    var tf: [String: Int] = [:]
+                    for t in terms { tf[t, default: 0] += 1 }
+                    for (t, n) in tf { weights[t, default: 0] += fw * (uni != 1 && isUnigram(t) ? uni : 1) * model.ranking.queryTermFrequency.weight(n) }
+                }
+                var z = 0.0
+                var expected: [WeightedTerm] = []
+                for (t, q) in weights.sorted(by: { $0.key < $1.key }) {
+                    let id = engine.index.vocabulary.id(of: t)
+                    z += q * engine.index.documentIDF(id)
+                    if let id, Float(q) > 0 { expected.append(WeightedTerm(term: id, weight: Float(q))) }
+                }
+                expected.sort { $0.term < $1.term }
+                let got = engine.query(for: s)
+                #expect(got.terms.map(\.term) == expected.map(\.term), "seeker \(s.id)")
+                #expect(got.terms.map(\.weight.bitPattern) == expected.map(\.weight.bitPattern), "seeker \(s.id)")
+                #expect(got.normalizer.bitPattern == (z > 0 ? 1 / z : 0).bitPattern, "seeker \(s.id)")
+            }
+        }
+    }
+
     @Test("reasons name the posting's words and the structured fit")
     func readableReasons() {
         let (engine, seekers) = fixtureEngine()
