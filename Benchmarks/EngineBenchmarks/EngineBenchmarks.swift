@@ -205,6 +205,7 @@ let benchmarks = {
         let workers = cores
         let sums = Locked([UInt64](repeating: 0, count: workers))
         let rows = max(8, min(256, (16 << 20) / max(1, e.postings.count)))
+        let partition = e.regionPartition()  // as `jobmatch batch` builds it, inside the timed work
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var scratch = RankingScratch(documentCount: e.postings.count)
             var cosines = DenseMatrix(rows: 0, cols: 0)
@@ -216,7 +217,7 @@ let benchmarks = {
                 let queries = part.map(e.query(for:))
                 let dense = e.denseCosineBlock(queries, into: &cosines)
                 let ranked = e.recommend(batch: Array(part), queries: queries, top: 30, asOf: asOf, explain: true, scratch: &scratch,
-                                         denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
+                                         partition: partition, denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
                 for recs in ranked { sum = sum &* 31 &+ rankChecksum(recs) }
                 from = part.endIndex
             }

@@ -90,6 +90,8 @@ struct BatchRunCommand: ParsableCommand {
         let dense = engine.hasDenseStage
         if dense { BLASThreads.share(workers: workers) }
         let denseRows = Self.denseRows(postings: engine.postings.count)
+        // the long lists split by province (see `recommend(batch:)`): worth it over many seekers
+        let partition = todo.count * size >= 256 ? engine.regionPartition() : nil
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, todo.count))) { worker in
             var scratch = RankingScratch(documentCount: engine.postings.count)
             var cosines = DenseMatrix(rows: 0, cols: 0)
@@ -102,7 +104,7 @@ struct BatchRunCommand: ParsableCommand {
                     let part = blockSeekers[from..<min(blockSeekers.endIndex, from + denseRows)]
                     let queries = part.map(engine.query(for:))
                     if dense { engine.denseCosineBlock(queries, into: &cosines) }
-                    let ranked = engine.recommend(batch: Array(part), queries: queries, top: k, asOf: day, explain: true, scratch: &scratch,
+                    let ranked = engine.recommend(batch: Array(part), queries: queries, top: k, asOf: day, explain: true, scratch: &scratch, partition: partition,
                                                   denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
                     for (row, s) in part.enumerated() {
                         let recs = ranked[row]

@@ -258,9 +258,12 @@ struct RecommendCommand: ParsableCommand {
     /// its own scratch, ranked with `recommend(batch:)` (text scores of 8 seekers at a time); the
     /// blocks are written in seeker order, so the output equals one thread's.
     func parallelTREC(_ targets: [Seeker], engine: MatchEngine, day: Day) {
-        // blocks of 8 to 64 seekers (whole groups of `recommend(batch:)`), at least four per
-        // thread when there are enough seekers (small runs still spread out)
-        let block = min(64, max(8, targets.count / (workers * 4) / 8 * 8))
+        // blocks of 8 to 512 seekers (whole groups of `recommend(batch:)`, which puts seekers of
+        // the same provinces together within a block), at least four per thread when there are
+        // enough seekers (small runs still spread out)
+        let block = min(512, max(8, targets.count / (workers * 4) / 8 * 8))
+        // the long lists split by province pay off only over many seekers
+        let partition = targets.count >= 256 ? engine.regionPartition() : nil
         let blocks = (targets.count + block - 1) / block
         let out = Locked([String](repeating: "", count: blocks))
         let next = Locked(0)
@@ -273,7 +276,8 @@ struct RecommendCommand: ParsableCommand {
                 guard b < blocks else { break }
                 var lines = ""
                 let group = Array(targets[(b * block)..<min(targets.count, (b + 1) * block)])
-                let ranked = engine.recommend(batch: group, queries: group.map(engine.query(for:)), top: k, asOf: day, explain: false, scratch: &scratch)
+                let ranked = engine.recommend(batch: group, queries: group.map(engine.query(for:)), top: k, asOf: day, explain: false,
+                                              scratch: &scratch, partition: partition)
                 for (s, recs) in zip(group, ranked) {
                     for r in recs {
                         lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n"

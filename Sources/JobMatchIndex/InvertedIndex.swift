@@ -447,7 +447,12 @@ package struct InvertedIndex: Sendable, Equatable {
     /// ``accumulate(_:into:)`` for up to ``BlockAccumulator/width`` queries at once, lane `i` for
     /// `queries[i]`: the union of their terms in ascending term order, each list read once. Each
     /// lane gets the same bits as accumulating its query alone.
-    package func accumulate(block queries: [[WeightedTerm]], into block: inout BlockAccumulator) {
+    ///
+    /// With `only`, the long lists add only the entries of the classes set in `accepted` (from
+    /// `partition`, built from this index): the other documents' scores are then incomplete, for
+    /// callers that will not read them.
+    package func accumulate(block queries: [[WeightedTerm]], into block: inout BlockAccumulator,
+                            only: (partition: ClassPartition, accepted: UInt64)? = nil) {
         precondition(queries.count <= BlockAccumulator.width, "InvertedIndex: at most \(BlockAccumulator.width) queries per block")
         var all: [(term: UInt32, lane: Int, weight: Float)] = []
         all.reserveCapacity(queries.reduce(0) { $0 + $1.count })
@@ -466,8 +471,16 @@ package struct InvertedIndex: Sendable, Equatable {
                 weights[all[i].lane] = all[i].weight
                 i += 1
             }
-            let (d, w) = postings(term)
-            block.accumulate(docs: d, impacts: w, weights: weights)
+            if let only, only.partition.isSplit(term) {
+                for c in 0..<only.partition.classCount where only.accepted & (1 << UInt64(c)) != 0 {
+                    if let (d, w) = only.partition.part(term: term, class: c), !d.isEmpty {
+                        block.accumulate(docs: d, impacts: w, weights: weights)
+                    }
+                }
+            } else {
+                let (d, w) = postings(term)
+                block.accumulate(docs: d, impacts: w, weights: weights)
+            }
         }
     }
 

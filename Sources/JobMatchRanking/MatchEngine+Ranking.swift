@@ -1,5 +1,5 @@
 import Foundation
-import JobMatchIndex
+package import JobMatchIndex
 import JobMatchKernels
 import JobMatchText
 
@@ -287,27 +287,63 @@ extension MatchEngine {
     /// ``recommend(_:top:asOf:explain:scratch:query:denseCosines:accumulated:)`` for each of
     /// `seekers` (`queries[i]` = `query(for: seekers[i])`): the text scores of up to
     /// ``BlockAccumulator/width`` seekers are accumulated together, so each posting list their
-    /// queries share is read once per group. The results are exactly those of ranking the seekers
-    /// one by one. `denseCosines(i)`: seeker `i`'s row of a dense block, if any.
+    /// queries share is read once per group. With `partition` (``regionPartition()``), seekers
+    /// who accept the same provinces are grouped together and a group's long lists add only the
+    /// postings of the provinces its seekers accept (the ranking reads no other). The results,
+    /// in the order of `seekers`, are exactly those of ranking the seekers one by one.
+    /// `denseCosines(i)`: seeker `i`'s row of a dense block, if any.
     package func recommend(
         batch seekers: [Seeker], queries: [SeekerQuery], top k: Int, asOf: Day, explain: Bool,
-        scratch: inout RankingScratch, denseCosines: (Int) -> DenseCosines? = { _ in nil }
+        scratch: inout RankingScratch, partition: ClassPartition? = nil, denseCosines: (Int) -> DenseCosines? = { _ in nil }
     ) -> [[Recommendation]] {
         precondition(seekers.count == queries.count, "recommend(batch:): one query per seeker")
-        var out: [[Recommendation]] = []
-        out.reserveCapacity(seekers.count)
+        var order = Array(seekers.indices)
+        var classes: [UInt64] = []
+        if let partition {
+            precondition(partition.classCount == Region.provinces.count + 1, "recommend(batch:): not a region partition")
+            classes = seekers.map(regionClasses)
+            order.sort { classes[$0] != classes[$1] ? classes[$0] < classes[$1] : $0 < $1 }
+        }
+        var out = [[Recommendation]](repeating: [], count: seekers.count)
         var from = 0
-        while from < seekers.count {
-            let group = from..<min(seekers.count, from + BlockAccumulator.width)
-            index.accumulate(block: group.map { queries[$0].terms }, into: &scratch.block)
-            for i in group {
-                scratch.accumulator.load(lane: i - from, of: scratch.block)
-                out.append(recommend(seekers[i], top: k, asOf: asOf, explain: explain, scratch: &scratch,
-                                     query: queries[i], denseCosines: denseCosines(i), accumulated: true))
+        while from < order.count {
+            let group = order[from..<min(order.count, from + BlockAccumulator.width)]
+            var only: (partition: ClassPartition, accepted: UInt64)? = nil
+            if let partition {
+                let accepted = group.reduce(UInt64(0)) { $0 | classes[$1] }
+                if accepted != Self.allRegionClasses { only = (partition, accepted) }
             }
-            from = group.upperBound
+            index.accumulate(block: group.map { queries[$0].terms }, into: &scratch.block, only: only)
+            for (lane, i) in group.enumerated() {
+                scratch.accumulator.load(lane: lane, of: scratch.block)
+                out[i] = recommend(seekers[i], top: k, asOf: asOf, explain: explain, scratch: &scratch,
+                                   query: queries[i], denseCosines: denseCosines(i), accumulated: true)
+            }
+            from = group.endIndex
         }
         return out
+    }
+
+    /// The index's long posting lists split by province, for ``recommend(batch:queries:top:asOf:explain:scratch:partition:denseCosines:)``
+    /// (class 0: postings without a province; class 1 + i: province i). Costs one pass over the
+    /// long lists and a copy of their entries (8 bytes each): worth it for a batch, not for one seeker.
+    /// Lists shorter than `minimumLength` stay whole.
+    package func regionPartition(minimumLength: Int = 256) -> ClassPartition {
+        ClassPartition(index: index, classes: (0..<postings.count).map { d in provinceOf(d) >= 0 ? UInt8(provinceOf(d)) + 1 : 0 },
+                       classCount: Region.provinces.count + 1, minimumLength: minimumLength)
+    }
+
+    /// Every region class: bit 0 for postings without a province, bit 1 + i for province i.
+    static var allRegionClasses: UInt64 { (1 << UInt64(Region.provinces.count + 1)) - 1 }
+
+    /// The region classes of the postings ``admitted(_:doc:)`` can accept for this seeker: all
+    /// without a region constraint; otherwise the provinces of the seeker's regions (whole or by
+    /// district), and the postings without a province unless the model excludes them.
+    func regionClasses(_ seeker: Seeker) -> UInt64 {
+        guard !seeker.regions.isEmpty && !seeker.regionsNationwide else { return Self.allRegionClasses }
+        var mask: UInt64 = model.ranking.policy.unstatedRegion == .exclude ? 0 : 1
+        for r in seeker.regions { mask |= UInt64(Self.bit(r)) << 1 }
+        return mask
     }
 
     package func recommend(_ seeker: Seeker, top k: Int, asOf: Day, explain: Bool = false) -> [Recommendation] {

@@ -16,6 +16,41 @@ struct InvertedIndexTests {
         }
     }
 
+    @Test("a block over a class partition gives the accepted classes' documents the whole lists' bits, on any number of threads")
+    func classPartitionKeepsBits() {
+        var rng = SeededRandom(seed: 31)
+        for trial in 0..<25 {
+            let docs = randomCorpus(&rng, docs: Int.random(in: 1...150, using: &rng))
+            var builder = IndexBuilder()
+            for d in docs { builder.add(fields: d) }
+            let index = builder.build(parameters: BM25Parameters(k1: 1.2, b: 0.75, fieldWeights: [2, 1.5, 1]))
+            let classCount = Int.random(in: 1...6, using: &rng)
+            let classes = (0..<docs.count).map { _ in UInt8.random(in: 0..<UInt8(classCount), using: &rng) }
+            let minimum = [1, 5, 40, 10_000][trial % 4]  // all lists split … none
+            let partitions = [1, 2, 3].map { ClassPartition(index: index, classes: classes, classCount: classCount, minimumLength: minimum, threads: $0) }
+            let queries: [[WeightedTerm]] = (0..<Int.random(in: 1...8, using: &rng)).map { _ in
+                Array(Set((0..<Int.random(in: 0...12, using: &rng)).map { _ in UInt32.random(in: 0..<UInt32(max(1, index.vocabulary.count)), using: &rng) }))
+                    .filter { Int($0) < index.vocabulary.count }.sorted().map { WeightedTerm(term: $0, weight: Float.random(in: 0.1...3, using: &rng)) }
+            }
+            var whole = BlockAccumulator()
+            index.accumulate(block: queries, into: &whole)
+            let accepted = UInt64.random(in: 0..<(1 << UInt64(classCount)), using: &rng)
+            for (n, partition) in partitions.enumerated() {
+                var part = BlockAccumulator()
+                index.accumulate(block: queries, into: &part, only: (partition, accepted))
+                for d in 0..<docs.count {
+                    if accepted & (1 << UInt64(classes[d])) != 0 {
+                        for lane in 0..<BlockAccumulator.width {
+                            #expect(part.scores[d][lane].bitPattern == whole.scores[d][lane].bitPattern, "trial \(trial) threads \(n + 1) doc \(d)")
+                        }
+                    } else if minimum == 1 {
+                        #expect(part.scores[d] == .zero, "trial \(trial): a document of a class not accepted was scored")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("index scores equal the reference on seeded random corpora")
     func matchesReference() {
         var rng = SeededRandom(seed: 17)

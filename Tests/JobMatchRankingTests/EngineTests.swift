@@ -109,8 +109,8 @@ struct ConstraintTests {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 8, postings: 900, seekers: 45))
         let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
         let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
-        for (limit, dense) in [(nil, false), (0, false), (32, false), (32, true)] as [(Int?, Bool)] {
-            var model = Fixtures.model()
+        for (limit, dense, policy) in [(nil, false, .include), (0, false, .exclude), (32, false, .include), (32, true, .exclude)] as [(Int?, Bool, UnstatedPolicy)] {
+            var model = Fixtures.model(unstated: policy)
             model.analyzer = AnalyzerConfiguration(ngramSizes: [2], outputUnigrams: true)
             model.ranking.unigramQueryWeight = 0.2
             model.ranking.unigramQueryTermLimit = limit
@@ -124,14 +124,18 @@ struct ConstraintTests {
             var cosines = DenseMatrix(rows: 0, cols: 0)
             #expect(engine.denseCosineBlock(seekers.map(engine.query(for:)), into: &cosines) == dense)
             var scratch = RankingScratch(documentCount: engine.postings.count)
+            // the long lists split by province (all lists, and only the longer ones)
+            let partitions: [ClassPartition?] = [nil, engine.regionPartition(minimumLength: 1), engine.regionPartition(minimumLength: 60)]
             for k in [5, 40] {
-                let batch = engine.recommend(batch: seekers, queries: seekers.map(engine.query(for:)), top: k, asOf: asOf, explain: true, scratch: &scratch,
-                                             denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
-                #expect(batch.count == seekers.count)
-                for (s, got) in zip(seekers, batch) {
-                    let alone = engine.recommend(s, top: k, asOf: asOf, explain: true)
-                    #expect(got == alone, "limit \(String(describing: limit)) dense \(dense) top \(k) seeker \(s.id)")
-                    #expect(got.map(\.score.bitPattern) == alone.map(\.score.bitPattern))
+                for (n, partition) in partitions.enumerated() {
+                    let batch = engine.recommend(batch: seekers, queries: seekers.map(engine.query(for:)), top: k, asOf: asOf, explain: true, scratch: &scratch,
+                                                 partition: partition, denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
+                    #expect(batch.count == seekers.count)
+                    for (s, got) in zip(seekers, batch) {
+                        let alone = engine.recommend(s, top: k, asOf: asOf, explain: true)
+                        #expect(got == alone, "limit \(String(describing: limit)) dense \(dense) top \(k) partition \(n) seeker \(s.id)")
+                        #expect(got.map(\.score.bitPattern) == alone.map(\.score.bitPattern))
+                    }
                 }
             }
         }
