@@ -256,16 +256,17 @@ struct RecommendCommand: ParsableCommand {
 
     /// `--all --format trec --workers N`: blocks of seekers taken in turn by N threads, each with
     /// its own scratch, ranked with `recommend(batch:)` (text scores of 8 seekers at a time); the
-    /// blocks are written in seeker order, so the output equals one thread's.
+    /// seekers' lines are written in seeker order, so the output equals one thread's.
     func parallelTREC(_ targets: [Seeker], engine: MatchEngine, day: Day) {
-        // blocks of 8 to 512 seekers (whole groups of `recommend(batch:)`, which puts seekers of
-        // the same provinces together within a block), at least four per thread when there are
-        // enough seekers (small runs still spread out)
-        let block = min(512, max(8, targets.count / (workers * 4) / 8 * 8))
-        // the long lists split by province pay off only over many seekers
+        // Over many seekers: the long lists split by province, and blocks cut from the seekers
+        // sorted by the provinces they accept, so each group of 8 shares its provinces.
         let partition = targets.count >= 256 ? engine.regionPartition() : nil
+        let order = partition == nil ? Array(targets.indices) : engine.batchOrder(targets)
+        // blocks of 8 to 64 seekers (whole groups of `recommend(batch:)`), at least four per
+        // thread when there are enough seekers (small runs still spread out)
+        let block = min(64, max(8, targets.count / (workers * 4) / 8 * 8))
         let blocks = (targets.count + block - 1) / block
-        let out = Locked([String](repeating: "", count: blocks))
+        let out = Locked([String](repeating: "", count: targets.count))
         let next = Locked(0)
         let (k, tag, threads) = (top, tag, min(workers, max(1, blocks)))
         if engine.hasDenseStage { BLASThreads.share(workers: threads) }
@@ -274,19 +275,28 @@ struct RecommendCommand: ParsableCommand {
             while true {
                 let b = next.withLock { n -> Int in defer { n += 1 }; return n }
                 guard b < blocks else { break }
-                var lines = ""
-                let group = Array(targets[(b * block)..<min(targets.count, (b + 1) * block)])
+                let members = Array(order[(b * block)..<min(targets.count, (b + 1) * block)])
+                let group = members.map { targets[$0] }
                 let ranked = engine.recommend(batch: group, queries: group.map(engine.query(for:)), top: k, asOf: day, explain: false,
                                               scratch: &scratch, partition: partition)
-                for (s, recs) in zip(group, ranked) {
+                var lines = [String](repeating: "", count: members.count)
+                for (j, (s, recs)) in zip(group, ranked).enumerated() {
                     for r in recs {
-                        lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n"
+                        lines[j] += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n"
                     }
                 }
-                out.withLock { $0[b] = lines }
+                out.withLock { o in for (j, i) in members.enumerated() { o[i] = lines[j] } }
             }
         }
-        for lines in out.withLock({ $0 }) where !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.utf8)) }
+        var text = ""
+        for lines in out.withLock({ $0 }) {
+            text += lines
+            if text.utf8.count >= 1 << 20 {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                text = ""
+            }
+        }
+        if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 }
 

@@ -76,7 +76,15 @@ package struct ScoreAccumulator: Sendable {
     /// had been accumulated here.
     package mutating func load(lane: Int, of block: BlockAccumulator) {
         precondition((0..<BlockAccumulator.width).contains(lane), "ScoreAccumulator.load: lane \(lane) out of range")
-        begin(capacity: block.scores.count, expectedEntries: .max)
+        // every slot is overwritten below: only the sparse mode's flags need clearing
+        if block.scores.count != scores.count {
+            scores = [Float](repeating: 0, count: block.scores.count)
+            touchedFlags = [Bool](repeating: false, count: block.scores.count)
+        } else if !isDense {
+            for d in touched { touchedFlags[Int(d)] = false }
+        }
+        touched.removeAll(keepingCapacity: true)
+        isDense = true
         scores.withUnsafeMutableBufferPointer { s in
             block.scores.withUnsafeBufferPointer { b in
                 for d in 0..<b.count { s[d] = b[d][lane] }

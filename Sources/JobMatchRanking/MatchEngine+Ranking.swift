@@ -333,6 +333,14 @@ extension MatchEngine {
                        classCount: Region.provinces.count + 1, minimumLength: minimumLength)
     }
 
+    /// The seekers' positions, sorted by the provinces they accept (ties by position): cut into
+    /// blocks for ``recommend(batch:queries:top:asOf:explain:scratch:partition:denseCosines:)``,
+    /// each group of 8 then shares its provinces.
+    package func batchOrder(_ seekers: [Seeker]) -> [Int] {
+        let classes = seekers.map(regionClasses)
+        return seekers.indices.sorted { classes[$0] != classes[$1] ? classes[$0] < classes[$1] : $0 < $1 }
+    }
+
     /// Every region class: bit 0 for postings without a province, bit 1 + i for province i.
     static var allRegionClasses: UInt64 { (1 << UInt64(Region.provinces.count + 1)) - 1 }
 

@@ -159,6 +159,24 @@ struct CLITests {
         #expect(r.err.contains("lsa.f32: checksum mismatch"))
     }
 
+    @Test("over 256 seekers (long lists split by province, seekers regrouped by province) recommend --workers and batch equal one thread")
+    func manySeekersEqualOneThread() throws {
+        let dir = try temporaryDirectory("many")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["sample", "--out", dir, "--postings", "700", "--seekers", "300"]).status == 0)
+        #expect(try CLI.run(["index", "--postings", dir + "/postings.jsonl", "--out", dir + "/index"]).status == 0)
+        let base = ["recommend", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--as-of", "2026-11-27",
+                    "--all", "--format", "trec", "--top", "20", "--tag", "jobmatch-default"]
+        let one = try CLI.run(base)
+        #expect(one.status == 0 && one.out.split(separator: "\n").count > 300 * 10)
+        let two = try CLI.run(base + ["--workers", "2"])
+        #expect(two.status == 0 && two.out == one.out, "--workers 2 gives the one-thread run")
+        #expect(try CLI.run(["batch", "--index", dir + "/index", "--seekers", dir + "/seekers.jsonl", "--as-of", "2026-11-27",
+                             "--top", "20", "--workers", "2", "--out", dir + "/b"]).status == 0)
+        let batchRun = String(decoding: FileManager.default.contents(atPath: dir + "/b/run.trec") ?? Data(), as: UTF8.self)
+        #expect(batchRun == one.out, "batch gives the one-thread run")
+    }
+
     @Test("batch: equals recommend, same bytes for any workers, shards merge to the whole, resumes")
     func batch() throws {
         let dir = try temporaryDirectory("batch")
