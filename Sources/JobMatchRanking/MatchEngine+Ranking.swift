@@ -129,11 +129,11 @@ extension MatchEngine {
         query given: SeekerQuery? = nil, denseCosines: DenseCosines? = nil, accumulated: Bool = false
     ) -> [Recommendation] {
         let q = given ?? query(for: seeker)
-        let ctx = fitContext(seeker)
         let a = admission(seeker, asOf: asOf)
         // `accumulated`: the batch has put this query's text scores in the accumulator already
         if !accumulated { index.accumulate(q.terms, into: &scratch.accumulator) }
         let norm = Float(q.normalizer)
+        let ctx = fitContext(seeker, scores: scratch.accumulator, normalizer: norm, admission: a)
         let dense = denseView(q, admission: a, given: denseCosines, scratch: &scratch)
         let qv = dense?.qv
         let scores = scratch.accumulator.scores
@@ -149,7 +149,7 @@ extension MatchEngine {
         // the cut-off is passed over before its fit is worked out. The bound holds in float
         // arithmetic too: the total adds fit parts no larger than these, in the same order.
         let structured = model.ranking.structured
-        let fitA = max(0, Float(structured.occupationExact), Float(structured.occupationGroup))
+        let fitA = ctx.largestOccupation
         let fitB = max(0, Float(structured.experience)), fitC = max(0, Float(structured.education))
         let consider = { (d: Int, top: inout TopK) in
             let text = scores[d] * norm
@@ -370,7 +370,7 @@ extension MatchEngine {
                                textScore: Double(score - fitTotal - content), fitScore: Double(fitTotal), reasons: [])
         r.contentScore = Double(content)
         r.probability = model.calibration?.probability(Double(score))
-        if explain { r.reasons = reasons(doc: d, query: q, seeker: seeker, dense: qv) }
+        if explain { r.reasons = reasons(doc: d, query: q, seeker: seeker, ctx: ctx, dense: qv) }
         return r
     }
 
@@ -380,11 +380,11 @@ extension MatchEngine {
         let v = vetoes(seeker: seeker, doc: doc, asOf: asOf)
         if !v.isEmpty { return .vetoed(v) }
         let q = query(for: seeker)
-        let ctx = fitContext(seeker)
         let a = admission(seeker, asOf: asOf)
         var acc = ScoreAccumulator(capacity: postings.count)
         index.accumulate(q.terms, into: &acc)
         let norm = Float(q.normalizer)
+        let ctx = fitContext(seeker, scores: acc, normalizer: norm, admission: a)
         var scratch = RankingScratch(documentCount: 0)
         let dense = denseView(q, admission: a, given: nil, scratch: &scratch)
         var all: [TopK.Entry] = []
@@ -433,7 +433,8 @@ extension MatchEngine {
     /// The reasons for `doc`: matched words of the posting (each query term counted once, in
     /// the first place it appears), structured fit, and zero-contribution flags. Their
     /// contributions sum to the score.
-    func reasons(doc d: Int, query q: SeekerQuery, seeker: Seeker?, dense qv: [Float]? = nil) -> [Reason] {
+    /// `ctx`: the seeker's fit constants as ranked (with any inferred occupations).
+    func reasons(doc d: Int, query q: SeekerQuery, seeker: Seeker?, ctx: SeekerFit?, dense qv: [Float]? = nil) -> [Reason] {
         var contribution: [String: Double] = [:]
         for t in q.terms {
             let imp = index.impact(term: t.term, doc: UInt32(d))
@@ -473,12 +474,16 @@ extension MatchEngine {
         if content > 0 {
             out.append(Reason(kind: .contentSimilarity, label: "직무 내용 유사", contribution: Double(content)))
         }
-        if let seeker {
+        if let seeker, let ctx {
             let p = postings[d]
-            let f = fit(fitContext(seeker), doc: d)
+            let f = fit(ctx, doc: d)
             if f.occupation > 0, let code = p.occupation {
                 let name = model.occupations.name(code).map { " \($0)" } ?? ""
-                if seeker.desiredOccupations.contains(code) {
+                if !f.matched, let i = ctx.inferred.firstIndex(of: occupationNumber(d)) {
+                    out.append(Reason(kind: .occupationInferred,
+                                      label: "이력과 가장 비슷한 공고 \(ctx.voters)건 중 \(ctx.inferredCount[i])건의 직종 (\(code)\(name))",
+                                      contribution: Double(f.occupation)))
+                } else if seeker.desiredOccupations.contains(code) {
                     out.append(Reason(kind: .occupationExact, label: "희망직종 일치 (\(code)\(name))", contribution: Double(f.occupation)))
                 } else {
                     out.append(Reason(kind: .occupationGroup, label: "희망직종과 같은 직종군 (\(code)\(name), 코드 \(code.prefix(2))로 시작)", contribution: Double(f.occupation)))
@@ -598,27 +603,38 @@ extension MatchEngine {
         let ordered = seekers.sorted { $0.id < $1.id }
         var top = TopK(k: k)
         var queries: [SeekerQuery] = []
+        var contexts: [SeekerFit] = []
         queries.reserveCapacity(ordered.count)
+        contexts.reserveCapacity(ordered.count)
+        // a seeker whose occupations are inferred needs their text scores over every posting
+        var acc = ScoreAccumulator(capacity: 0)
         for (i, s) in ordered.enumerated() {
             let q = query(for: s)
             queries.append(q)
-            guard passesConstraints(s, doc: doc, asOf: asOf) else { continue }
+            let a = admission(s, asOf: asOf)
+            if infersOccupations(s) {
+                index.accumulate(q.terms, into: &acc)
+                contexts.append(fitContext(s, scores: acc, normalizer: Float(q.normalizer), admission: a))
+            } else {
+                contexts.append(fitContext(s))
+            }
+            guard admitted(a, doc: doc) else { continue }
             var raw: Float = 0
             for t in q.terms { raw += t.weight * index.impact(term: t.term, doc: UInt32(doc)) }
             let text = raw * Float(q.normalizer)
-            let f = fit(fitContext(s), doc: doc)
+            let f = fit(contexts[i], doc: doc)
             guard text > 0 || f.matched else { continue }
             top.insert(score: text + f.occupation + f.experience + f.education + denseContribution(denseQuery(q), doc: doc), id: UInt32(i))
         }
         return top.sorted().enumerated().map { (rank, e) in
             let s = ordered[Int(e.id)]
-            let f = fit(fitContext(s), doc: doc)
+            let f = fit(contexts[Int(e.id)], doc: doc)
             let fitTotal = f.occupation + f.experience + f.education
             let qv = denseQuery(queries[Int(e.id)])
             let content = denseContribution(qv, doc: doc)
             return SeekerCandidate(
                 rank: rank + 1, seekerID: s.id, score: Double(e.score), textScore: Double(e.score - fitTotal - content),
-                fitScore: Double(fitTotal), reasons: explain ? reasons(doc: doc, query: queries[Int(e.id)], seeker: s, dense: qv) : [])
+                fitScore: Double(fitTotal), reasons: explain ? reasons(doc: doc, query: queries[Int(e.id)], seeker: s, ctx: contexts[Int(e.id)], dense: qv) : [])
         }
     }
 }

@@ -216,6 +216,8 @@ package struct MatchEngine: Sendable {
     @inline(__always) func provinceOf(_ d: Int) -> Int8 { province[d] }
     @inline(__always) func regionIDOf(_ d: Int) -> Int32 { regionID[d] }
     @inline(__always) func companyOf(_ d: Int) -> Int32 { company[d] }
+    /// The posting's occupation code number (-1: none).
+    @inline(__always) func occupationNumber(_ d: Int) -> Int32 { occupation[d] }
 
     /// A company name without legal-form marks, spaces or punctuation: `(주)대성정밀` = `대성정밀 주식회사`.
     package static func companyKey(_ name: String) -> String {
@@ -469,14 +471,81 @@ package struct MatchEngine: Sendable {
         var groups: [Int32]
         var experience: Int
         var education: Int
+        /// Occupations inferred from the seeker's words (``inferOccupations(_:scores:normalizer:)``),
+        /// best vote first, with what each adds and how many of the voting postings had it.
+        var inferred: [Int32] = []
+        var inferredBonus: [Float] = []
+        var inferredCount: [Int] = []
+        /// How many postings voted (0: no inference).
+        var voters = 0
+        /// The largest occupation part this seeker's fit can add.
+        var largestOccupation: Float = 0
     }
 
+    /// The seeker's fit constants without inferred occupations (see ``fitContext(_:scores:normalizer:)``).
     func fitContext(_ seeker: Seeker) -> SeekerFit {
-        SeekerFit(
+        let s = model.ranking.structured
+        var f = SeekerFit(
             occupations: seeker.desiredOccupations.compactMap { occupationIDs[$0] },
             groups: seeker.desiredOccupations.compactMap { Self.group($0).flatMap { groupIDs[$0] } },
             experience: seeker.experienceYears ?? -1,
             education: seeker.education?.rawValue ?? -1)
+        f.largestOccupation = max(0, Float(s.occupationExact), Float(s.occupationGroup))
+        return f
+    }
+
+    /// The seeker's fit constants, with the occupations inferred from the seeker's words when the
+    /// model infers them for this seeker; `scores` holds the seeker's accumulated text scores
+    /// (times `normalizer`: the text part of the score) of at least every posting `admission`
+    /// admits.
+    func fitContext(_ seeker: Seeker, scores: ScoreAccumulator, normalizer: Float, admission: Admission) -> SeekerFit {
+        var f = fitContext(seeker)
+        if infersOccupations(seeker) { inferOccupations(&f, scores: scores, normalizer: normalizer, admission: admission) }
+        return f
+    }
+
+    /// Whether the model infers this seeker's occupations: it is switched on, the seeker names no
+    /// desired occupation and writes a profile.
+    package func infersOccupations(_ seeker: Seeker) -> Bool {
+        model.ranking.inferredOccupations.weight > 0 && seeker.desiredOccupations.isEmpty
+            && (seeker.profile ?? "").contains { !$0.isWhitespace }
+    }
+
+    /// Votes for occupations among the `neighbours` best word matches that have a KECO code and
+    /// that the seeker's hard constraints admit (ties by document number), as
+    /// ``RankingSettings/InferredOccupations`` describes. Only admitted postings vote, so the
+    /// batch, which scores only the provinces a seeker accepts, infers the same.
+    func inferOccupations(_ f: inout SeekerFit, scores: ScoreAccumulator, normalizer: Float, admission a: Admission) {
+        let settings = model.ranking.inferredOccupations
+        var top = TopK(k: settings.neighbours)
+        scores.forEachScored { d, raw in
+            let text = raw * normalizer
+            guard text > 0, occupation[d] >= 0, top.wouldEnter(score: text, id: UInt32(d)), admitted(a, doc: d) else { return }
+            top.insert(score: text, id: UInt32(d))
+        }
+        let voters = top.sorted()
+        guard let best = voters.first?.score, best > 0 else { return }
+        // each occupation: its voters' scores, best first (the voters are in score order)
+        var codes: [Int32] = []
+        var shares: [[Float]] = []
+        for v in voters {
+            let c = occupation[Int(v.id)]
+            if let i = codes.firstIndex(of: c) { shares[i].append(v.score / best) } else {
+                codes.append(c)
+                shares.append([v.score / best])
+            }
+        }
+        var votes = shares.map { $0.prefix(settings.perOccupation).reduce(0, +) }
+        let most = votes.max()!
+        for i in votes.indices { votes[i] /= most }
+        // best vote first; equal votes by the code's first voter (already in that order)
+        let order = votes.indices.sorted { votes[$0] > votes[$1] || (votes[$0] == votes[$1] && $0 < $1) }
+        let scale = Float(settings.weight) * best
+        f.inferred = order.map { codes[$0] }
+        f.inferredBonus = order.map { scale * votes[$0] }
+        f.inferredCount = order.map { shares[$0].count }
+        f.voters = voters.count
+        f.largestOccupation = max(f.largestOccupation, f.inferredBonus.max() ?? 0)
     }
 
     /// (occupation part, whether it is an occupation match, experience part, education part).
@@ -492,6 +561,8 @@ package struct MatchEngine: Sendable {
             } else if occupationGroup[d] >= 0 && f.groups.contains(occupationGroup[d]) {
                 occ = Float(s.occupationGroup)
                 matched = true
+            } else if !f.inferred.isEmpty, let i = f.inferred.firstIndex(of: occupation[d]) {
+                occ = f.inferredBonus[i]  // reorders word matches; not a match on its own
             }
         }
         var exp: Float = 0

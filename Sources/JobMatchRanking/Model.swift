@@ -102,6 +102,37 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     package var denseWeight: Double = 0
     /// How many best dense matches join the word-match candidates.
     package var denseCandidates: Int = 100
+    /// Occupations inferred from a seeker's career text when the seeker names none.
+    package var inferredOccupations = InferredOccupations()
+
+    /// For a seeker who states no desired occupation but writes a `profile` (career history):
+    /// the `neighbours` postings (with a KECO code) whose words match the seeker's best vote for
+    /// their occupations. Each occupation's vote is the sum of its best `perOccupation` text
+    /// scores among them, relative to the best text score; the best-voted occupation then adds
+    /// `weight` × the best text score to every posting of it, the others in proportion to their
+    /// vote. It reorders word matches only: a posting still needs a word match to be a candidate.
+    /// A seeker who gives only a title gets no inference (a title names its job directly).
+    package struct InferredOccupations: Sendable, Codable, Equatable {
+        /// 0 switches the inference off.
+        package var weight: Double = 0
+        package var neighbours: Int = 10
+        package var perOccupation: Int = 3
+
+        package init(weight: Double = 0, neighbours: Int = 10, perOccupation: Int = 3) {
+            self.weight = weight
+            self.neighbours = neighbours
+            self.perOccupation = perOccupation
+        }
+
+        enum CodingKeys: String, CodingKey { case weight, neighbours, perOccupation }
+
+        package init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 0
+            neighbours = try c.decodeIfPresent(Int.self, forKey: .neighbours) ?? 10
+            perOccupation = try c.decodeIfPresent(Int.self, forKey: .perOccupation) ?? 3
+        }
+    }
 
     package struct Diversity: Sendable, Codable, Equatable {
         /// Fold a posting of the same company whose title + description terms overlap a shown
@@ -128,7 +159,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, unigramQueryTermLimit, diversity, denseWeight, denseCandidates
+        case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, unigramQueryTermLimit, diversity, denseWeight, denseCandidates, inferredOccupations
     }
 
     package init(from decoder: any Decoder) throws {
@@ -145,6 +176,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         diversity = try c.decodeIfPresent(Diversity.self, forKey: .diversity) ?? Diversity()
         denseWeight = try c.decodeIfPresent(Double.self, forKey: .denseWeight) ?? 0
         denseCandidates = try c.decodeIfPresent(Int.self, forKey: .denseCandidates) ?? 100
+        inferredOccupations = try c.decodeIfPresent(InferredOccupations.self, forKey: .inferredOccupations) ?? InferredOccupations()
     }
 
     package var bm25Parameters: BM25Parameters {
@@ -168,6 +200,15 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         if !(denseWeight >= 0 && denseWeight <= 10) { throw FieldError(field: "denseWeight", reason: "must be within 0...10") }
         if !(0...100_000).contains(denseCandidates) { throw FieldError(field: "denseCandidates", reason: "must be within 0...100000") }
         if !(0...1).contains(diversity.duplicateSimilarity) { throw FieldError(field: "diversity.duplicateSimilarity", reason: "must be within 0...1") }
+        if !(inferredOccupations.weight >= 0 && inferredOccupations.weight <= 10) {
+            throw FieldError(field: "inferredOccupations.weight", reason: "must be within 0...10")
+        }
+        if !(1...1000).contains(inferredOccupations.neighbours) {
+            throw FieldError(field: "inferredOccupations.neighbours", reason: "must be within 1...1000")
+        }
+        if !(1...inferredOccupations.neighbours).contains(inferredOccupations.perOccupation) {
+            throw FieldError(field: "inferredOccupations.perOccupation", reason: "must be within 1...neighbours")
+        }
         if diversity.maxPerCompany < 1 { throw FieldError(field: "diversity.maxPerCompany", reason: "must be at least 1") }
         if maxReasonTerms < 1 { throw FieldError(field: "maxReasonTerms", reason: "must be at least 1") }
     }

@@ -13,6 +13,9 @@ package struct Reason: Sendable, Equatable, Codable {
         /// The dense (LSA) similarity of the seeker's and the posting's text.
         case contentSimilarity
         case occupationGroup
+        /// For a seeker who names no occupation: the posting's occupation is the one most of the
+        /// postings closest to the seeker's career text have (model `inferredOccupations`).
+        case occupationInferred
         case experience
         case education
         /// A stated constraint the posting does not state (zero contribution; check by hand).

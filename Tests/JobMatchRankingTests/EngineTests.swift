@@ -799,3 +799,113 @@ struct ModelTests {
         }
     }
 }
+
+@Suite("Occupations inferred from the seeker's words")
+struct InferredOccupationTests {
+    /// Sample postings; seekers who name no occupation (and no experience or education, so the
+    /// score is text + inferred occupation only) but keep their profile, regions and types.
+    func setting(weight: Double) -> (MatchEngine, [Seeker]) {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 21, postings: 700, seekers: 40))
+        var model = Fixtures.model()
+        model.ranking.diversity = .init(collapseNearDuplicates: false, maxPerCompany: 1000)
+        model.ranking.inferredOccupations = .init(weight: weight, neighbours: 10, perOccupation: 3)
+        let engine = MatchEngine(postings: JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records, model: model)
+        let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records.map { s in
+            var s = s
+            s.desiredOccupations = []
+            s.experienceYears = nil
+            s.education = nil
+            return s
+        }
+        return (engine, seekers)
+    }
+
+    @Test("each posting gets text + weight × best text score × its occupation's relative vote among the 10 best admitted matches")
+    func plainDefinition() throws {
+        let (plain, seekers) = setting(weight: 0)
+        let (inferring, _) = setting(weight: 1.5)
+        var reordered = 0
+        for s in seekers {
+            #expect(inferring.infersOccupations(s) && !plain.infersOccupations(s))
+            // every candidate with its text score (no fit parts: the inference is off)
+            let all = plain.recommend(s, top: plain.postings.count, asOf: asOf)
+            #expect(all.allSatisfy { $0.fitScore == 0 })
+            let code = { (r: Recommendation) in plain.postings[Int(r.doc)].occupation }
+            let voters = Array(all.filter { code($0) != nil }.prefix(10))
+            let best = Float(try #require(voters.first).score)
+            var shares: [(code: String, scores: [Float])] = []
+            for v in voters {
+                let share = Float(v.score) / best
+                if let i = shares.firstIndex(where: { $0.code == code(v) }) { shares[i].scores.append(share) } else { shares.append((code(v)!, [share])) }
+            }
+            let votes = shares.map { $0.scores.prefix(3).reduce(0, +) }
+            let most = votes.max()!
+            var bonus: [String: Float] = [:]
+            for (i, sh) in shares.enumerated() { bonus[sh.code] = Float(1.5) * best * (votes[i] / most) }
+            var expected = all.map { r in (score: Float(r.score) + (code(r).flatMap { bonus[$0] } ?? 0), doc: r.doc, id: r.postingID) }
+            expected.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
+            let got = inferring.recommend(s, top: plain.postings.count, asOf: asOf)
+            #expect(got.map(\.postingID) == expected.map(\.id), "\(s.id)")
+            #expect(got.map { Float($0.score).bitPattern } == expected.map(\.score.bitPattern), "\(s.id)")
+            if got.prefix(10).map(\.postingID) != all.prefix(10).map(\.postingID) { reordered += 1 }
+        }
+        #expect(reordered >= 10, "the inference changes the top 10 of many seekers (\(reordered) of \(seekers.count))")
+    }
+
+    @Test("the reason line names the occupation and the vote; reasons add up; why-not, the batch and the employer direction agree")
+    func reasonsAndAgreement() throws {
+        let (engine, seekers) = setting(weight: 1)
+        var named = 0
+        for s in seekers.prefix(12) {
+            let list = engine.recommend(s, top: 10, asOf: asOf, explain: true)
+            for r in list {
+                #expect(abs(r.reasons.map(\.contribution).reduce(0, +) - r.score) <= 1e-4, "\(s.id) × \(r.postingID)")
+                if let line = r.reasons.first(where: { $0.kind == .occupationInferred }) {
+                    let code = try #require(engine.postings[Int(r.doc)].occupation)
+                    #expect(line.label.hasPrefix("이력과 가장 비슷한 공고 10건 중 ") && line.label.contains("건의 직종 (\(code)"), "\(line.label)")
+                    #expect(abs(line.contribution - r.fitScore) <= 1e-6)
+                    named += 1
+                }
+                guard case .ranked(let rank, let score, _, _) = try engine.whyNot(s, postingID: r.postingID, top: 10, asOf: asOf) else {
+                    Issue.record("why-not does not rank \(r.postingID) for \(s.id)")
+                    continue
+                }
+                #expect(rank == r.rank && score == r.score, "\(s.id) × \(r.postingID)")
+            }
+            // the employer direction scores this seeker as recommend does
+            if let first = list.first {
+                let found = try engine.candidates(for: first.postingID, seekers: [s], top: 1, asOf: asOf, explain: true)
+                let candidate = try #require(found.first)
+                #expect(abs(candidate.score - first.score) <= 1e-5 && candidate.fitScore == first.fitScore, "\(s.id) × \(first.postingID)")
+            }
+        }
+        #expect(named > 20)
+        // the batch (text scores 8 at a time, long lists split by province) gives the one-by-one lists
+        var scratch = RankingScratch(documentCount: engine.postings.count)
+        for partition in [nil, engine.regionPartition(minimumLength: 1)] {
+            let batch = engine.recommend(batch: seekers, queries: seekers.map(engine.query(for:)), top: 15, asOf: asOf, explain: true,
+                                         scratch: &scratch, partition: partition)
+            for (s, got) in zip(seekers, batch) { #expect(got == engine.recommend(s, top: 15, asOf: asOf, explain: true), "\(s.id)") }
+        }
+    }
+
+    @Test("no inference for a seeker who names an occupation or gives only a title, nor when the weight is 0")
+    func onlyForProfilesWithoutOccupations() throws {
+        let (off, seekers) = setting(weight: 0)
+        let (on, _) = setting(weight: 1)
+        let original = JSONLines.parseSeekers(Array(SampleGenerator.generate(SampleConfiguration(seed: 21, postings: 700, seekers: 40)).seekersJSONL.utf8), file: "s").records
+        for (s, named) in zip(seekers.prefix(10), original) {
+            var titleOnly = s
+            titleOnly.profile = "  "
+            var withOccupation = s
+            withOccupation.desiredOccupations = named.desiredOccupations
+            for variant in [titleOnly, withOccupation] {
+                #expect(!on.infersOccupations(variant))
+                #expect(on.recommend(variant, top: 20, asOf: asOf, explain: true) == off.recommend(variant, top: 20, asOf: asOf, explain: true))
+            }
+        }
+        var bad = Fixtures.model()
+        bad.ranking.inferredOccupations.perOccupation = 11
+        #expect(throws: FieldError.self) { try bad.ranking.validate() }
+    }
+}

@@ -15,7 +15,7 @@
   ];
   const PARTS = [
     ["words", "일치 단어", ["matchedWord", "otherWords"]],
-    ["occupation", "직종", ["occupationExact", "occupationGroup"]],
+    ["occupation", "직종", ["occupationExact", "occupationGroup", "occupationInferred"]],
     ["experience", "경력·학력", ["experience", "education"]],
     ["content", "직무 내용 유사", ["contentSimilarity"]],
   ];
