@@ -58,46 +58,63 @@ package enum IndexFile {
     /// The file's bytes; `records` is an opaque payload stored (and checksummed) with the index
     /// (the ranking layer keeps the postings there).
     package static func encode(_ index: InvertedIndex, records: [UInt8] = []) -> [UInt8] {
-        var payloads: [(Section, [UInt8])] = []
-        func add(_ s: Section, _ body: (inout ByteWriter) -> Void) {
+        FilePiece.joined(pieces(index, records: records))
+    }
+
+    /// The file as pieces that share the index's arrays (``encode(_:records:)`` joins them):
+    /// writing these pieces one by one never holds a second copy of the large sections.
+    package static func pieces(_ index: InvertedIndex, records: [UInt8] = []) -> [FilePiece] {
+        func writer(_ body: (inout ByteWriter) -> Void) -> FilePiece {
             var w = ByteWriter()
             body(&w)
-            payloads.append((s, w.out))
+            return .bytes(w.out)
         }
-        add(.parameters) { $0.f64(index.parameters.k1); $0.f64(index.parameters.b); $0.f64s(index.parameters.fieldWeights) }
-        add(.counts) { $0.u64(UInt64(index.documentCount)); $0.f64s(index.averageFieldLengths) }
-        add(.vocabulary) { s in
-            s.u64(UInt64(index.vocabulary.count))
-            for t in index.vocabulary.terms { s.u32(UInt32(t.utf8.count)); s.bytes(Array(t.utf8)) }
+        func count(_ n: Int) -> FilePiece { writer { $0.u64(UInt64(n)) } }
+        let sections: [(Section, [FilePiece])] = Section.allCases.map { s in
+            switch s {
+            case .parameters: (s, [writer { $0.f64(index.parameters.k1); $0.f64(index.parameters.b); $0.f64s(index.parameters.fieldWeights) }])
+            case .counts: (s, [writer { $0.u64(UInt64(index.documentCount)); $0.f64s(index.averageFieldLengths) }])
+            case .vocabulary:
+                (s, [writer { w in
+                    w.u64(UInt64(index.vocabulary.count))
+                    for t in index.vocabulary.terms { w.u32(UInt32(t.utf8.count)); w.out.append(contentsOf: t.utf8) }
+                }])
+            case .documentFrequency: (s, [count(index.documentFrequency.count), .uint32s(index.documentFrequency)])
+            case .fieldDocumentFrequency: (s, [count(index.fieldDocumentFrequency.count), .uint32s(index.fieldDocumentFrequency)])
+            case .fieldLengths: (s, [count(index.fieldLengths.count), .uint32s(index.fieldLengths)])
+            case .offsets: (s, [count(index.offsets.count), .uint32s(index.offsets)])
+            case .documents: (s, [count(index.docs.count), .uint32s(index.docs)])
+            case .impacts: (s, [count(index.impacts.count), .floats(index.impacts)])
+            case .signatures: (s, [count(index.signatures.count), .uint32s(index.signatures)])
+            case .termFrequencies: (s, [count(index.termFrequencies.count), .bytes(index.termFrequencies)])
+            case .records: (s, [count(records.count), .bytes(records)])
+            }
         }
-        add(.documentFrequency) { $0.u32s(index.documentFrequency) }
-        add(.fieldDocumentFrequency) { $0.u32s(index.fieldDocumentFrequency) }
-        add(.fieldLengths) { $0.u32s(index.fieldLengths) }
-        add(.offsets) { $0.u32s(index.offsets) }
-        add(.documents) { $0.u32s(index.docs) }
-        add(.impacts) { $0.f32s(index.impacts) }
-        add(.signatures) { $0.u32s(index.signatures) }
-        add(.termFrequencies) { $0.u64(UInt64(index.termFrequencies.count)); $0.bytes(index.termFrequencies) }
-        add(.records) { $0.u64(UInt64(records.count)); $0.bytes(records) }
-        var w = ByteWriter()
-        w.bytes(magic)
-        w.u32(formatVersion)
-        w.u32(UInt32(payloads.count))
-        w.u32(0)
-        var offset = UInt64(headerSize + entrySize * payloads.count)
-        for (section, bytes) in payloads {
-            w.u32(section.rawValue)
-            w.u32(CRC32C.checksum(bytes))
-            w.u64(offset)
-            w.u64(UInt64(bytes.count))
-            offset += UInt64(bytes.count)
+        var head = ByteWriter()
+        head.bytes(magic)
+        head.u32(formatVersion)
+        head.u32(UInt32(sections.count))
+        head.u32(0)
+        var offset = UInt64(headerSize + entrySize * sections.count)
+        for (section, pieces) in sections {
+            let length = pieces.reduce(0) { $0 + $1.count }
+            head.u32(section.rawValue)
+            head.u32(FilePiece.checksum(pieces))
+            head.u64(offset)
+            head.u64(UInt64(length))
+            offset += UInt64(length)
         }
-        let tableCRC = CRC32C.checksum(w.out)
-        for (_, bytes) in payloads { w.bytes(bytes) }
-        w.bytes(footerMagic)
-        w.u32(tableCRC)
-        w.u64(UInt64(w.out.count + 8))
-        return w.out
+        var footer = ByteWriter()
+        footer.bytes(footerMagic)
+        footer.u32(CRC32C.checksum(head.out[...]))
+        footer.u64(offset + UInt64(footerSize))
+        return [.bytes(head.out)] + sections.flatMap(\.1) + [.bytes(footer.out)]
+    }
+
+    /// ``fingerprint(_:)`` of the file these pieces make (its last piece is the footer).
+    package static func fingerprint(_ pieces: [FilePiece]) -> String {
+        guard case .bytes(let footer)? = pieces.last, footer.count == footerSize else { return "" }
+        return fingerprint(footer)
     }
 
     /// The footer's 16 bytes as hex: changes whenever any byte of the file does (it holds the
@@ -275,8 +292,8 @@ struct ByteWriter {
     mutating func u32(_ v: UInt32) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
     mutating func u64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
     mutating func f64(_ v: Double) { u64(v.bitPattern) }
-    mutating func u32s(_ v: [UInt32]) { u64(UInt64(v.count)); for x in v { u32(x) } }
-    mutating func f32s(_ v: [Float]) { u64(UInt64(v.count)); for x in v { u32(x.bitPattern) } }
+    mutating func u32s(_ v: [UInt32]) { u64(UInt64(v.count)); LittleEndian.append(v, to: &out) }
+    mutating func f32s(_ v: [Float]) { u64(UInt64(v.count)); LittleEndian.append(v, to: &out) }
     mutating func f64s(_ v: [Double]) { u64(UInt64(v.count)); for x in v { f64(x) } }
     mutating func section(_ body: (inout ByteWriter) -> Void) {
         var inner = ByteWriter()

@@ -3,39 +3,63 @@ package import JobMatchKernels
 /// Collects analysed documents (terms per field) and builds an ``InvertedIndex``.
 package struct IndexBuilder: Sendable {
     package private(set) var vocabulary = Vocabulary()
+    /// Term bytes → id: most lookups end here without hashing the `String` (see ``UTF8Map``);
+    /// a miss is resolved through `vocabulary` (`String` equality) and remembered.
+    private var byteIDs = UTF8Map()
     /// Flat (term, field, tf) entries of every document; `docStart[d]..<docStart[d+1]`.
     private var entryTerm: [UInt32] = []
     private var entryField: [UInt8] = []
     private var entryTF: [UInt32] = []
     private var docStart: [Int] = [0]
     private var lengths: [UInt32] = []
+    /// Per term id, the count in the field being added and the (document, field) it belongs
+    /// to (`stamp`), so that counting needs no dictionary.
+    private var fieldCount: [UInt32] = []
+    private var fieldStamp: [UInt32] = []
+    private var stamp: UInt32 = 0
+    private var order: [UInt32] = []
 
     package init() {}
 
     package var documentCount: Int { docStart.count - 1 }
+
+    private mutating func termID(_ term: String) -> UInt32 {
+        if let id = byteIDs.value(for: term) { return id }
+        let id = vocabulary.intern(term)
+        byteIDs.insert(term, id)
+        if Int(id) >= fieldCount.count {
+            fieldCount.append(0)
+            fieldStamp.append(0)
+        }
+        return id
+    }
 
     /// Adds one document; `fields[f]` are the terms of ``IndexField`` `f` in order.
     /// Returns its document number (0, 1, 2, … in the order added).
     @discardableResult
     package mutating func add(fields: [[String]]) -> UInt32 {
         precondition(fields.count == IndexField.allCases.count, "IndexBuilder.add: expected \(IndexField.allCases.count) fields")
-        var counts: [UInt32: UInt32] = [:]
         for (f, terms) in fields.enumerated() {
-            counts.removeAll(keepingCapacity: true)
-            var order: [UInt32] = []
+            if stamp == .max {
+                for i in fieldStamp.indices { fieldStamp[i] = 0 }
+                stamp = 0
+            }
+            stamp += 1
+            order.removeAll(keepingCapacity: true)
             for t in terms {
-                let id = vocabulary.intern(t)
-                if let c = counts[id] {
-                    counts[id] = c + 1
+                let id = Int(termID(t))
+                if fieldStamp[id] == stamp {
+                    fieldCount[id] += 1
                 } else {
-                    counts[id] = 1
-                    order.append(id)
+                    fieldStamp[id] = stamp
+                    fieldCount[id] = 1
+                    order.append(UInt32(id))
                 }
             }
             for id in order {
                 entryTerm.append(id)
                 entryField.append(UInt8(f))
-                entryTF.append(counts[id]!)
+                entryTF.append(fieldCount[Int(id)])
             }
             lengths.append(UInt32(terms.count))
         }
@@ -46,11 +70,19 @@ package struct IndexBuilder: Sendable {
     /// The index of the documents added. Term ids follow the terms' sorted order (not the
     /// order they were met), so the same set of documents always gives the same index, however
     /// it was assembled (``InvertedIndex/merged(_:_:order:)`` relies on it).
-    package func build(parameters: BM25Parameters) -> InvertedIndex {
+    /// Consuming: the documents' entries are let go once the posting lists and signatures are
+    /// laid out, before the impacts are worked out (lower peak memory).
+    package consuming func build(parameters: BM25Parameters) -> InvertedIndex {
         let fieldCount = IndexField.allCases.count
         precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
-        // the signatures need only each document's entries: a second thread computes them
-        // while this one lays out the posting lists
+        let built = layOut()
+        self = IndexBuilder()
+        return built.finish(parameters: parameters)
+    }
+
+    /// Posting lists with signatures. The signatures need only each document's entries: a
+    /// second thread computes them while this one lays out the posting lists.
+    private func layOut() -> PostingLists {
         let signatures = Locked<[UInt32]>([])
         let lists = Locked<PostingLists?>(nil)
         let builder = self
@@ -69,7 +101,7 @@ package struct IndexBuilder: Sendable {
             defer { s = [] }
             return s
         }
-        return built.finish(parameters: parameters)
+        return built
     }
 
     /// The documents' entries as posting lists (term ids in sorted term order), no signatures.
@@ -120,16 +152,22 @@ package struct IndexBuilder: Sendable {
     func signatures() -> [UInt32] {
         let k = InvertedIndex.signatureLength
         let n = documentCount
-        let termHash = vocabulary.terms.map(InvertedIndex.textHash)
-        var out = [UInt32](repeating: .max, count: n * k)
-        for d in 0..<n {
-            for e in docStart[d]..<docStart[d + 1] where entryField[e] != UInt8(IndexField.skills.rawValue) {
-                let h0 = termHash[Int(entryTerm[e])]
-                for j in 0..<k {
-                    let h = UInt32(truncatingIfNeeded: InvertedIndex.mix(h0 &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
-                    if h < out[d * k + j] { out[d * k + j] = h }
-                }
+        // a term's k hash values depend only on its text: worked out once per term, then each
+        // document takes the position-wise minimum of its terms' rows
+        var table = [UInt32](repeating: 0, count: vocabulary.count * k)
+        for (t, term) in vocabulary.terms.enumerated() {
+            let h0 = InvertedIndex.textHash(term)
+            for j in 0..<k {
+                table[t * k + j] = UInt32(truncatingIfNeeded: InvertedIndex.mix(h0 &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
             }
+        }
+        var out = [UInt32](repeating: .max, count: n * k)
+        var rows: [UInt32] = []
+        let skills = UInt8(IndexField.skills.rawValue)
+        for d in 0..<n {
+            rows.removeAll(keepingCapacity: true)
+            for e in docStart[d]..<docStart[d + 1] where entryField[e] != skills { rows.append(entryTerm[e]) }
+            RowMinimum.fold(table, width: k, rows: rows, into: &out, at: d * k)
         }
         return out
     }
@@ -185,7 +223,7 @@ struct PostingLists {
     }
 
     /// BM25 statistics of exactly these documents, impacts, and the term-frequency stream.
-    func finish(parameters: BM25Parameters) -> InvertedIndex {
+    consuming func finish(parameters: BM25Parameters) -> InvertedIndex {
         let fieldCount = InvertedIndex.fieldCount
         let n = documentCount
         let t = vocabulary.count

@@ -43,6 +43,8 @@ package enum FileSystem {
 package protocol FileOperations: Sendable {
     /// Creates or truncates `path` and writes all of `bytes` (not yet fsync'd).
     func write(_ bytes: [UInt8], to path: String) throws(FileSystem.Failure)
+    /// Creates or truncates `path` and writes the pieces' bytes end to end (not yet fsync'd).
+    func write(pieces: [FilePiece], to path: String) throws(FileSystem.Failure)
     /// fsync `source`, rename(2) it over `destination`, fsync the directory.
     func atomicReplace(_ destination: String, with source: String) throws(FileSystem.Failure)
     func remove(_ path: String)
@@ -52,6 +54,7 @@ extension FileSystem {
     package struct Real: FileOperations {
         package init() {}
         package func write(_ bytes: [UInt8], to path: String) throws(FileSystem.Failure) { try FileSystem.write(bytes, to: path) }
+        package func write(pieces: [FilePiece], to path: String) throws(FileSystem.Failure) { try FileSystem.write(pieces: pieces, to: path) }
         package func atomicReplace(_ destination: String, with source: String) throws(FileSystem.Failure) {
             try FileSystem.atomicReplace(destination, with: source)
         }
@@ -74,6 +77,28 @@ extension FileSystem {
                 throw Failure(operation: "write", path: path, code: errno)
             }
             written += n
+        }
+    }
+}
+
+extension FileOperations {
+    /// The pieces joined into one array and written with `write(_:to:)` (for test doubles that
+    /// count or cut bytes; ``FileSystem/Real`` writes the pieces without joining them).
+    package func write(pieces: [FilePiece], to path: String) throws(FileSystem.Failure) {
+        try write(FilePiece.joined(pieces), to: path)
+    }
+}
+
+extension FileSystem {
+    /// Creates or truncates `path` and writes the pieces one after another, each straight from
+    /// its array; errors carry errno.
+    package static func write(pieces: [FilePiece], to path: String, permissions: UInt32 = 0o644) throws(Failure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode_t(permissions))
+        guard fd >= 0 else { throw Failure(operation: "create", path: path, code: errno) }
+        defer { close(fd) }
+        for p in pieces {
+            let code = p.write(to: fd)
+            if code != 0 { throw Failure(operation: "write", path: path, code: code) }
         }
     }
 }
@@ -103,9 +128,9 @@ package final class FileLock {
 }
 
 #if canImport(Glibc)
-private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
+func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
 #elseif canImport(Darwin)
-private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
+func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
 #endif
 
 #if canImport(Glibc)

@@ -184,13 +184,14 @@ package enum IndexDirectory {
     static func writeLocked(_ engine: MatchEngine, to dir: String, catalog: CatalogStamp?, io: any FileOperations) throws(JobMatchError) {
         let sequence = ((try? meta(dir))?.sequence ?? 0) + 1
         let segment = name("segment", sequence, "bin")
-        let bytes = IndexFile.encode(engine.index, records: PostingRecords.encode(engine.postings))
-        try writeFile(dir + "/" + segment, bytes, io)
+        // written piece by piece from the index's arrays: no second copy of the segment in memory
+        let pieces = IndexFile.pieces(engine.index, records: PostingRecords.encode(engine.postings))
+        try writeFile(dir + "/" + segment, pieces, io)
         let m = Meta(
             formatVersion: formatVersion, modelName: engine.model.name, modelVersion: engine.model.version,
             modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
             openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
-            sequence: sequence, segment: segment, segmentFooter: IndexFile.fingerprint(bytes), segmentDocuments: engine.postings.count,
+            sequence: sequence, segment: segment, segmentFooter: IndexFile.fingerprint(pieces), segmentDocuments: engine.postings.count,
             delta: nil, deltaSHA256: nil, deltaDocuments: 0, deleted: [], catalogGeneration: catalog?.generation,
             catalogEpoch: catalog?.epoch)
         try commit(m, in: dir, io)
@@ -199,9 +200,14 @@ package enum IndexDirectory {
     /// Temporary name, fsync, rename(2), directory fsync. On failure the temporary file is
     /// removed and the live index (named by index.json) is untouched.
     static func writeFile(_ path: String, _ bytes: [UInt8], _ io: any FileOperations) throws(JobMatchError) {
+        try writeFile(path, [.bytes(bytes)], io)
+    }
+
+    /// ``writeFile(_:_:_:)`` of the pieces' bytes end to end.
+    static func writeFile(_ path: String, _ pieces: [FilePiece], _ io: any FileOperations) throws(JobMatchError) {
         let tmp = path + ".tmp"
         do {
-            try io.write(bytes, to: tmp)
+            try io.write(pieces: pieces, to: tmp)
             try io.atomicReplace(path, with: tmp)
         } catch {
             io.remove(tmp)
@@ -209,7 +215,7 @@ package enum IndexDirectory {
                 // the rename happened; only the directory's fsync failed
                 throw JobMatchError("\(error) after renaming \(path) into place: the new file is live but may not survive a power failure")
             }
-            throw JobMatchError("\(error) while writing \(bytes.count) bytes; the index was not changed (the previous one stays live)")
+            throw JobMatchError("\(error) while writing \(pieces.reduce(0) { $0 + $1.count }) bytes; the index was not changed (the previous one stays live)")
         }
     }
 

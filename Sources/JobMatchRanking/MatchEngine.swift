@@ -282,22 +282,41 @@ package struct MatchEngine: Sendable {
             return builder.build(parameters: parameters)
         }
         let analyse = { @Sendable (r: Range<Int>) -> [[[String]]] in r.map { Self.fieldTerms(postings[$0], analyzer) } }
+        // Batch b + 1 is analysed in small pieces claimed by both threads, while the builder (one
+        // thread, documents in order) adds batch b; the pieces are put back in order, so the
+        // index is the same as one thread's.
+        let piece = 64
         let builder = Locked(IndexBuilder())
         var ready = batches.isEmpty ? [] : analyse(batches[0])
         for b in batches.indices {
             let current = ready
-            let next = Locked<[[[String]]]>([])
+            let pieces = b + 1 < batches.count
+                ? stride(from: batches[b + 1].lowerBound, to: batches[b + 1].upperBound, by: piece).map { $0..<min($0 + piece, batches[b + 1].upperBound) }
+                : []
+            let claimed = Locked(0)
+            let done = Locked([[[[String]]]?](repeating: nil, count: pieces.count))
+            let work = { @Sendable in
+                while true {
+                    let i = claimed.withLock { n in
+                        defer { n += 1 }
+                        return n
+                    }
+                    guard i < pieces.count else { return }
+                    let terms = analyse(pieces[i])
+                    done.withLock { $0[i] = terms }
+                }
+            }
             Parallel.both({
                 builder.withLock { for fields in current { $0.add(fields: fields) } }
-            }, {
-                if b + 1 < batches.count {
-                    let terms = analyse(batches[b + 1])
-                    next.withLock { $0 = terms }
-                }
-            })
-            ready = next.withLock { $0 }
+                work()
+            }, work)
+            ready = done.withLock { d in d.flatMap { $0! } }
         }
-        return builder.withLock { $0.build(parameters: parameters) }
+        let finished = builder.withLock { b in
+            defer { b = IndexBuilder() }
+            return b
+        }
+        return finished.build(parameters: parameters)
     }
 
     /// Terms of each indexed field of a posting: title; skills and certificates (each item
@@ -471,7 +490,7 @@ package struct MatchEngine: Sendable {
         var groups: [Int32]
         var experience: Int
         var education: Int
-        /// Occupations inferred from the seeker's words (``inferOccupations(_:scores:normalizer:)``),
+        /// Occupations inferred from the seeker's words (``inferOccupations(_:scores:normalizer:admission:)``),
         /// best vote first, with what each adds and how many of the voting postings had it.
         var inferred: [Int32] = []
         var inferredBonus: [Float] = []

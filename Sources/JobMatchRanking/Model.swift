@@ -106,8 +106,8 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     package var inferredOccupations = InferredOccupations()
 
     /// For a seeker who states no desired occupation but writes a `profile` (career history):
-    /// the `neighbours` postings (with a KECO code) whose words match the seeker's best vote for
-    /// their occupations. Each occupation's vote is the sum of its best `perOccupation` text
+    /// the `neighbours` best word matches (postings with a KECO code) vote for their occupations.
+    /// Each occupation's vote is the sum of its best `perOccupation` text
     /// scores among them, relative to the best text score; the best-voted occupation then adds
     /// `weight` × the best text score to every posting of it, the others in proportion to their
     /// vote. It reorders word matches only: a posting still needs a word match to be a candidate.

@@ -1,3 +1,4 @@
+import Foundation
 import JobMatchIndex
 import JobMatchKernels
 import JobMatchTestSupport
@@ -106,6 +107,41 @@ struct InvertedIndexTests {
         #expect(s > 0.2 && s < 0.7, "estimate \(s) of 60/140")
     }
 
+    @Test("Terms are one term when their strings are equal, whatever their bytes")
+    func canonicalEquivalentTerms() {
+        var builder = IndexBuilder()
+        builder.add(fields: [["caf\u{E9}", "x"], [], ["cafe\u{301}", "caf\u{E9}"]])
+        builder.add(fields: [["cafe\u{301}"], [], []])
+        let index = builder.build(parameters: BM25Parameters())
+        #expect(index.vocabulary.count == 2)
+        let id = index.vocabulary.id(of: "caf\u{E9}")!
+        #expect(index.vocabulary.id(of: "cafe\u{301}") == id)
+        #expect(Array(index.postings(id).docs) == [0, 1])
+        #expect(index.fieldDocumentFrequency[Int(id) * 3 + 2] == 1)
+    }
+
+    @Test("A signature is, per position, the least hash of the document's title + description terms")
+    func signatureDefinition() {
+        var builder = IndexBuilder()
+        let docs: [[[String]]] = [
+            [["지게", "게차"], ["skill"], ["물류", "지게"]],
+            [[], ["only-skill"], []],
+            [["a"], [], ["b", "c", "a", "d"]],
+        ]
+        for d in docs { builder.add(fields: d) }
+        let index = builder.build(parameters: BM25Parameters())
+        let k = InvertedIndex.signatureLength
+        for (i, d) in docs.enumerated() {
+            let terms = Set(d[0] + d[2])
+            let expected = (0..<k).map { j in
+                terms.map { t in
+                    UInt32(truncatingIfNeeded: InvertedIndex.mix(InvertedIndex.textHash(t) &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
+                }.min() ?? .max
+            }
+            #expect(Array(index.signatures[(i * k)..<((i + 1) * k)]) == expected, "document \(i)")
+        }
+    }
+
     @Test func luceneIDF() {
         // ln(1 + (N − df + 0.5)/(df + 0.5))
         #expect(abs(BM25Parameters.idf(documentCount: 10, documentFrequency: 2) - 1.4816045409242156) < 1e-12)
@@ -126,6 +162,23 @@ struct IndexFileTests {
         let bytes = IndexFile.encode(index)
         #expect(try IndexFile.decode(bytes, file: "x") == index)
         #expect(IndexFile.encode(index) == bytes, "encoding is deterministic")
+    }
+
+    @Test("Written piece by piece, the file is the encoded bytes")
+    func piecesWriteTheSameFile() throws {
+        let index = sample()
+        let records = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let bytes = IndexFile.encode(index, records: records)
+        let pieces = IndexFile.pieces(index, records: records)
+        #expect(pieces.count > 3 && pieces.reduce(0) { $0 + $1.count } == bytes.count)
+        #expect(FilePiece.checksum(pieces) == CRC32C.checksum(bytes[...]))
+        #expect(IndexFile.fingerprint(pieces) == IndexFile.fingerprint(bytes))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jm-pieces-\(UInt64.random(in: 0...UInt64.max)).bin").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try FileSystem.write(pieces: pieces, to: path)
+        let read = try #require(FileManager.default.contents(atPath: path))
+        #expect([UInt8](read) == bytes)
+        #expect(try IndexFile.decode([UInt8](read), file: path) == index)
     }
 
     @Test("every single-byte flip is detected")

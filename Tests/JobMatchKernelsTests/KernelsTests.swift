@@ -392,3 +392,57 @@ struct FormatAndMinHashTests {
         #expect(MinHashKernel.agreements(same[...], same[...]) == 64)
     }
 }
+
+@Suite("Row minimum (MinHash kernel) against a scalar loop")
+struct RowMinimumTests {
+    @Test(arguments: [1, 5, 16, 64])
+    func matchesScalar(width: Int) {
+        var rng = SeededRandom(seed: UInt64(width))
+        let rowCount = 37
+        let table = (0..<(rowCount * width)).map { _ in UInt32.random(in: 0...UInt32.max, using: &rng) }
+        for n in [0, 1, 2, 9, 100] {
+            let rows = (0..<n).map { _ in UInt32.random(in: 0..<UInt32(rowCount), using: &rng) }
+            let start = (0..<(3 * width)).map { _ in UInt32.random(in: 0...UInt32.max, using: &rng) }
+            var out = start
+            RowMinimum.fold(table, width: width, rows: rows, into: &out, at: width)
+            var expected = start
+            for r in rows {
+                for j in 0..<width { expected[width + j] = min(expected[width + j], table[Int(r) * width + j]) }
+            }
+            #expect(out == expected, "width \(width), \(n) rows")
+        }
+    }
+}
+
+@Suite("UTF8Map against a Dictionary")
+struct UTF8MapTests {
+    @Test func agreesWithDictionary() {
+        var rng = SeededRandom(seed: 11)
+        let alphabet = Array("가나다라마바사아자차카타파하abc1 ").map(String.init)
+        var map = UTF8Map(), reference: [String: UInt32] = [:]
+        for i in 0..<5_000 {
+            let key = (0..<Int.random(in: 0...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            let value = UInt32(i)
+            #expect(map.value(for: key) == reference[key], "before inserting '\(key)'")
+            if Bool.random(using: &rng) {
+                map.insert(key, value)
+                reference[key] = value
+            }
+        }
+        #expect(map.count == reference.count)
+        for (k, v) in reference { #expect(map.value(for: k) == v) }
+        #expect(map.value(for: "없는 키") == nil)
+    }
+
+    @Test("Keys are bytes: canonically equivalent strings with other bytes are other keys")
+    func bytesNotCanonicalEquivalence() {
+        let composed = "\u{E9}", decomposed = "e\u{301}"
+        #expect(composed == decomposed)
+        var map = UTF8Map()
+        map.insert(composed, 1)
+        #expect(map.value(for: composed) == 1)
+        #expect(map.value(for: decomposed) == nil)
+        map.insert(decomposed, 2)
+        #expect(map.value(for: composed) == 1 && map.value(for: decomposed) == 2 && map.count == 2)
+    }
+}

@@ -88,7 +88,7 @@ struct ConstraintTests {
         #expect(throws: JobMatchError.self) { try engine.whyNot(seekers[0], postingID: "NOPE", top: 10, asOf: asOf) }
     }
 
-    @Test("analysing one batch ahead on a second thread builds the same index as one posting after another")
+    @Test("analysing the next batch in pieces on both threads while this one is added builds the same index as one posting after another")
     func pipelinedBuildIsTheSame() {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 6, postings: 700, seekers: 1))
         let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records.sorted { $0.id < $1.id }
@@ -96,7 +96,7 @@ struct ConstraintTests {
         let parameters = Fixtures.model().ranking.bm25Parameters
         let serial = MatchEngine.buildIndex(postings, analyzer: analyzer, parameters: parameters, pipelined: false)
         #expect(serial.documentCount == 700)
-        for batch in [1, 64, 699, 5000] {
+        for batch in [1, 64, 65, 130, 699, 5000] {
             let piped = MatchEngine.buildIndex(postings, analyzer: analyzer, parameters: parameters, batch: batch, pipelined: true)
             #expect(piped == serial, "batch \(batch)")
         }

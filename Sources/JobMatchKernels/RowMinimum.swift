@@ -1,0 +1,35 @@
+/// Element-wise minimum over rows of a table, for MinHash signatures: a document's signature is
+/// the minimum, position by position, of its terms' precomputed hash rows.
+package enum RowMinimum {
+    /// `out[offset + j] = min(out[offset + j], table[row * width + j])` for every `row` in `rows`
+    /// and every `j < width`. Rows are checked against the table; `out` must hold `offset + width`.
+    package static func fold(_ table: [UInt32], width: Int, rows: [UInt32], into out: inout [UInt32], at offset: Int) {
+        precondition(width > 0 && table.count % width == 0, "RowMinimum: table is not whole rows of \(width)")
+        precondition(offset >= 0 && offset + width <= out.count, "RowMinimum: output too short")
+        let rowCount = UInt32(table.count / width)
+        for r in rows { precondition(r < rowCount, "RowMinimum: row \(r) outside the table (\(rowCount) rows)") }
+        table.withUnsafeBufferPointer { t in
+            out.withUnsafeMutableBufferPointer { o in
+                guard let tb = t.baseAddress, let ob = o.baseAddress?.advanced(by: offset) else { return }
+                if width % 16 == 0 {
+                    let lanes = width / 16
+                    let src = UnsafeRawPointer(tb), dst = UnsafeMutableRawPointer(ob)
+                    let stride = MemoryLayout<SIMD16<UInt32>>.size
+                    for l in 0..<lanes {
+                        var m = dst.loadUnaligned(fromByteOffset: l * stride, as: SIMD16<UInt32>.self)
+                        for r in rows {
+                            let v = src.loadUnaligned(fromByteOffset: (Int(r) * width) * 4 + l * stride, as: SIMD16<UInt32>.self)
+                            m.replace(with: v, where: v .< m)
+                        }
+                        dst.storeBytes(of: m, toByteOffset: l * stride, as: SIMD16<UInt32>.self)
+                    }
+                } else {
+                    for r in rows {
+                        let row = tb + Int(r) * width
+                        for j in 0..<width where row[j] < ob[j] { ob[j] = row[j] }
+                    }
+                }
+            }
+        }
+    }
+}
