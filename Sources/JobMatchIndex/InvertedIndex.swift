@@ -14,7 +14,7 @@ package struct IndexBuilder: Sendable {
     private var lengths: [UInt32] = []
     /// Per term id, the count in the field being added and the (document, field) it belongs
     /// to (`stamp`), so that counting needs no dictionary.
-    private var fieldCount: [UInt32] = []
+    private var countInField: [UInt32] = []
     private var fieldStamp: [UInt32] = []
     private var stamp: UInt32 = 0
     private var order: [UInt32] = []
@@ -27,8 +27,8 @@ package struct IndexBuilder: Sendable {
         if let id = byteIDs.value(for: term) { return id }
         let id = vocabulary.intern(term)
         byteIDs.insert(term, id)
-        if Int(id) >= fieldCount.count {
-            fieldCount.append(0)
+        if Int(id) >= countInField.count {
+            countInField.append(0)
             fieldStamp.append(0)
         }
         return id
@@ -49,17 +49,17 @@ package struct IndexBuilder: Sendable {
             for t in terms {
                 let id = Int(termID(t))
                 if fieldStamp[id] == stamp {
-                    fieldCount[id] += 1
+                    countInField[id] += 1
                 } else {
                     fieldStamp[id] = stamp
-                    fieldCount[id] = 1
+                    countInField[id] = 1
                     order.append(UInt32(id))
                 }
             }
             for id in order {
                 entryTerm.append(id)
                 entryField.append(UInt8(f))
-                entryTF.append(fieldCount[Int(id)])
+                entryTF.append(countInField[Int(id)])
             }
             lengths.append(UInt32(terms.count))
         }
@@ -425,20 +425,11 @@ package struct InvertedIndex: Sendable, Equatable {
     package static let signatureLength = 64
 
     /// FNV-1a over the UTF-8 bytes: a fixed hash of a term's text.
-    package static func textHash(_ term: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in term.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h
-    }
+    package static func textHash(_ term: String) -> UInt64 { StableHash.fnv1a(term) }
 
     /// SplitMix64's finaliser: a fixed, well-mixed hash of a term id (same bytes on every run).
     @inline(__always)
-    package static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    package static func mix(_ x: UInt64) -> UInt64 { StableHash.splitMix(x) }
 
     /// Estimated Jaccard similarity of two documents' title + description terms (0 when either
     /// has no terms).

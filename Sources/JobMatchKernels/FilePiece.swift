@@ -41,19 +41,19 @@ package enum FilePiece: Sendable {
         case .floats(let v): return v.withUnsafeBytes(all)
         }
         #else
-        return appended(to: []).withUnsafeBytes(all)
+        var out: [UInt8] = []
+        append(to: &out)
+        return out.withUnsafeBytes(all)
         #endif
     }
 
-    /// `out` followed by the piece's bytes.
-    package func appended(to out: [UInt8]) -> [UInt8] {
-        var out = out
+    /// Appends the piece's bytes to `out`.
+    package func append(to out: inout [UInt8]) {
         switch self {
         case .bytes(let b): out.append(contentsOf: b)
         case .uint32s(let v): LittleEndian.append(v, to: &out)
         case .floats(let v): LittleEndian.append(v, to: &out)
         }
-        return out
     }
 
     /// The CRC-32C of the pieces' bytes end to end.
@@ -66,7 +66,10 @@ package enum FilePiece: Sendable {
             case .uint32s(let v): crc = v.withUnsafeBytes { CRC32C.checksum(raw: $0, continuing: crc) }
             case .floats(let v): crc = v.withUnsafeBytes { CRC32C.checksum(raw: $0, continuing: crc) }
             #else
-            default: crc = CRC32C.checksum(p.appended(to: [])[...], continuing: crc)
+            default:
+                var out: [UInt8] = []
+                p.append(to: &out)
+                crc = CRC32C.checksum(out[...], continuing: crc)
             #endif
             }
         }
@@ -77,13 +80,7 @@ package enum FilePiece: Sendable {
     package static func joined(_ pieces: [FilePiece]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
-        for p in pieces {
-            switch p {
-            case .bytes(let b): out.append(contentsOf: b)
-            case .uint32s(let v): LittleEndian.append(v, to: &out)
-            case .floats(let v): LittleEndian.append(v, to: &out)
-            }
-        }
+        for p in pieces { p.append(to: &out) }
         return out
     }
 }

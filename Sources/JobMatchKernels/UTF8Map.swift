@@ -22,25 +22,9 @@ package struct UTF8Map: Sendable {
     package func value(for key: String) -> UInt32? {
         var k = key
         return k.withUTF8 { u in
-            let h = Self.hash(u)
-            return slots.withUnsafeBufferPointer { slots in
-                hashes.withUnsafeBufferPointer { hashes in
-                    starts.withUnsafeBufferPointer { starts in
-                        bytes.withUnsafeBufferPointer { bytes in
-                            let mask = slots.count - 1
-                            var s = Int(truncatingIfNeeded: h) & mask
-                            while true {
-                                let e = Int(slots[s])
-                                if e == 0 { return nil }
-                                if hashes[e - 1] == h {
-                                    let lo = starts[e - 1], n = starts[e] - lo
-                                    if n == u.count, u.count == 0 || memoryEquals(bytes.baseAddress! + lo, u.baseAddress!, n) { return values[e - 1] }
-                                }
-                                s = (s + 1) & mask
-                            }
-                        }
-                    }
-                }
+            switch probe(u, Self.hash(u)) {
+            case .found(let e): values[e]
+            case .empty: nil
             }
         }
     }
@@ -51,38 +35,56 @@ package struct UTF8Map: Sendable {
         var k = key
         k.withUTF8 { u in
             let h = Self.hash(u)
-            let mask = slots.count - 1
-            var s = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let e = Int(slots[s])
-                if e == 0 { break }
-                if hashes[e - 1] == h && equal(e - 1, u) {
-                    values[e - 1] = value
-                    return
-                }
-                s = (s + 1) & mask
+            switch probe(u, h) {
+            case .found(let e):
+                values[e] = value
+            case .empty(let s):
+                bytes.append(contentsOf: u)
+                starts.append(bytes.count)
+                hashes.append(h)
+                values.append(value)
+                slots[s] = UInt32(values.count)
             }
-            bytes.append(contentsOf: u)
-            starts.append(bytes.count)
-            hashes.append(h)
-            values.append(value)
-            slots[s] = UInt32(values.count)
+        }
+    }
+
+    private enum Probe {
+        /// The key's index.
+        case found(Int)
+        /// The empty slot where the key would go.
+        case empty(Int)
+    }
+
+    /// Linear probing from the hash's slot to the key or the first empty slot.
+    private func probe(_ u: UnsafeBufferPointer<UInt8>, _ h: UInt64) -> Probe {
+        slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                starts.withUnsafeBufferPointer { starts in
+                    bytes.withUnsafeBufferPointer { bytes in
+                        let mask = slots.count - 1
+                        var s = Int(truncatingIfNeeded: h) & mask
+                        while true {
+                            let e = Int(slots[s]) - 1
+                            if e < 0 { return .empty(s) }
+                            if hashes[e] == h {
+                                let lo = starts[e]
+                                if starts[e + 1] - lo == u.count, Self.same(bytes.baseAddress.map { $0 + lo }, u.baseAddress, u.count) {
+                                    return .found(e)
+                                }
+                            }
+                            s = (s + 1) & mask
+                        }
+                    }
+                }
+            }
         }
     }
 
     @inline(__always)
-    private func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    private static func same(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+        guard n > 0, let a, let b else { return true }
         for j in 0..<n where a[j] != b[j] { return false }
         return true
-    }
-
-    private func equal(_ i: Int, _ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        let lo = starts[i], hi = starts[i + 1]
-        guard hi - lo == u.count else { return false }
-        return bytes.withUnsafeBufferPointer { b in
-            for j in 0..<u.count where b[lo + j] != u[j] { return false }
-            return true
-        }
     }
 
     private mutating func grow() {
@@ -96,13 +98,9 @@ package struct UTF8Map: Sendable {
         slots = next
     }
 
-    /// FNV-1a over the bytes, then SplitMix64's finaliser so that the low bits (the slot) mix well.
+    /// FNV-1a over the bytes, then SplitMix64 so that the low bits (the slot) mix well.
+    @inline(__always)
     private static func hash(_ u: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in u { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        var z = h
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        StableHash.splitMix(StableHash.fnv1a(u))
     }
 }
