@@ -159,15 +159,18 @@ package enum JSONLines {
             return .rejected(field: nil, reason: "malformed UTF-8 at byte \(bad + 1) of the line")
         }
         let value: JSONValue
+        let duplicate: String?
         do {
-            value = try JSONValue.parse(line)
+            (value, duplicate) = try JSONValue.parseReportingDuplicate(line)
         } catch {
-            return .rejected(field: nil, reason: Self.isUnclosed(line) ? "not valid JSON: the line ends before the object closes (truncated?)" : "not valid JSON")
+            return .rejected(field: nil, reason: error.truncated
+                ? "not valid JSON: the line ends before the object closes (truncated?)"
+                : "not valid JSON at byte \(error.offset + 1) of the line: expected \(error.expected)")
         }
         guard case .object(let object) = value else {
             return .rejected(field: nil, reason: "expected a JSON object, got \(value.typeName)")
         }
-        if let key = DuplicateKeys.first(in: line) {
+        if let key = duplicate {
             let printable = key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
             return .rejected(field: PersonalDataRedactor.redact(printable).text, reason: "appears twice in the object; give each field once")
         }
@@ -178,27 +181,6 @@ package enum JSONLines {
         } catch {
             return .rejected(field: error.field, reason: error.reason)
         }
-    }
-
-    /// Whether brackets or a string are still open at the end of the line (a cut-off record).
-    static func isUnclosed(_ line: ArraySlice<UInt8>) -> Bool {
-        var depth = 0
-        var inString = false
-        var i = line.startIndex
-        while i < line.endIndex {
-            let b = line[i]
-            if inString {
-                if b == UInt8(ascii: "\\") { i += 1 } else if b == UInt8(ascii: "\"") { inString = false }
-            } else if b == UInt8(ascii: "\"") {
-                inString = true
-            } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
-                depth += 1
-            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
-                depth -= 1
-            }
-            i += 1
-        }
-        return inString || depth > 0
     }
 
     /// Offset of the first byte that is not part of well-formed UTF-8, or nil.

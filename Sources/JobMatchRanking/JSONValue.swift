@@ -1,7 +1,7 @@
 import Foundation
 
-/// A parsed JSON value that keeps booleans, integers and floats apart (JSONSerialization on
-/// Linux does not), so type errors can be reported precisely.
+/// A parsed JSON value that keeps booleans, integers and floats apart, so type errors can be
+/// reported precisely (``parse(_:)``).
 package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -10,28 +10,6 @@ package enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
-
-    /// Parses one JSON text (Foundation's parser, several times faster than `JSONDecoder`
-    /// here), keeping booleans, integers and fractions apart by the number's C type.
-    package static func parse(_ bytes: ArraySlice<UInt8>) throws -> JSONValue {
-        from(try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]))
-    }
-
-    static func from(_ any: Any) -> JSONValue {
-        switch any {
-        case let s as String: return .string(s)
-        case let n as NSNumber:
-            switch String(cString: n.objCType) {
-            case "c", "B": return .bool(n.boolValue)
-            case "d", "f": return .double(n.doubleValue)
-            case "Q" where n.uint64Value > UInt64(Int.max): return .double(n.doubleValue)
-            default: return .int(n.intValue)
-            }
-        case let a as [Any]: return .array(a.map(from))
-        case let o as [String: Any]: return .object(o.mapValues(from))
-        default: return .null
-        }
-    }
 
     package var typeName: String {
         switch self {
@@ -112,53 +90,5 @@ package struct RecordFields {
         case let v?:
             throw FieldError(field: key, reason: "expected an array of strings, got \(v.typeName)")
         }
-    }
-}
-
-/// Finds a key that occurs twice in the top-level object of a (valid) JSON text. Decoders keep
-/// one of the values silently; other tools may keep the other, so such a record is rejected.
-package enum DuplicateKeys {
-    package static func first(in line: ArraySlice<UInt8>) -> String? {
-        var depth = 0
-        var expectKey = false
-        var keys = Set<String>()
-        var i = line.startIndex
-        let end = line.endIndex
-        while i < end {
-            let b = line[i]
-            if b == UInt8(ascii: "\"") {
-                let start = i
-                var escaped = false
-                i += 1
-                while i < end && line[i] != UInt8(ascii: "\"") {
-                    if line[i] == UInt8(ascii: "\\") {
-                        escaped = true
-                        i += 1
-                    }
-                    i += 1
-                }
-                if depth == 1 && expectKey && i < end {
-                    let raw = line[start...i]
-                    let key = escaped
-                        ? ((try? JSONDecoder().decode(String.self, from: Data(raw))) ?? String(decoding: raw, as: UTF8.self))
-                        : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
-                    if !keys.insert(key).inserted { return key }
-                    expectKey = false
-                }
-                i += 1
-                continue
-            }
-            switch b {
-            case UInt8(ascii: "{"):
-                depth += 1
-                if depth == 1 { expectKey = true }
-            case UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            case UInt8(ascii: ","): if depth == 1 { expectKey = true }
-            default: break
-            }
-            i += 1
-        }
-        return nil
     }
 }

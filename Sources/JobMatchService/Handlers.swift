@@ -195,6 +195,12 @@ extension JobMatchService {
     /// The body as one JSON object.
     func object(_ bytes: [UInt8]) throws(Problem) -> JSONObject {
         guard !bytes.isEmpty else { throw Problem.invalid("body", "is empty; a JSON object is expected") }
+        // read strictly first (as files are: no trailing commas, …), for the same answer and the
+        // offset in the message
+        do { _ = try JSONValue.parse(bytes[...]) } catch {
+            throw Problem.invalid("body", error.truncated ? "is not valid JSON: it ends before the object closes"
+                : "is not valid JSON at byte \(error.offset + 1): expected \(error.expected)")
+        }
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) } catch {
             throw Problem.invalid("body", "is not valid JSON")

@@ -51,7 +51,7 @@ package enum PersonalDataRedactor {
             needsWork = true
             break
         }
-        if !needsWork { needsWork = text.contains("at)") || text.contains("at]") || text.contains("AT)") || text.contains("AT]") }
+        if !needsWork { needsWork = hasBracketedAt(text) }
         guard needsWork else { return Result(text: text, redactions: []) }
         let original = Array(text.unicodeScalars)
         let s = original.map(fold)
@@ -76,6 +76,18 @@ package enum PersonalDataRedactor {
         }
         out.append(contentsOf: original[cursor...])
         return Result(text: String(out), redactions: chosen.map(\.kind))
+    }
+
+    /// Whether the text has "at)", "at]", "AT)" or "AT]" (an @ written out), by bytes: a
+    /// superset of what the e-mail scan can match there, so it only decides whether to scan.
+    static func hasBracketedAt(_ text: String) -> Bool {
+        var a: UInt8 = 0, b: UInt8 = 0
+        for c in text.utf8 {
+            if (c == 0x29 || c == 0x5D) && ((a == 0x61 && b == 0x74) || (a == 0x41 && b == 0x54)) { return true }
+            a = b
+            b = c
+        }
+        return false
     }
 
     /// Whether the string contains personal data (for refusing ids that do).

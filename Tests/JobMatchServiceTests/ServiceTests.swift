@@ -315,6 +315,13 @@ struct ServiceCounsellingTests {
                 #expect(r.status == .badRequest)
                 #expect(r.object["field"] as? String == "body")
             }
+            // read as strictly as files: a trailing comma is refused, with where and what was expected
+            try await client.execute(uri: "/v1/recommendations", method: .post, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"지게차",}"#)) { r in
+                #expect(r.status == .badRequest)
+                #expect(r.object["field"] as? String == "body")
+                #expect((r.object["detail"] as? String ?? "").contains("at byte 29: expected a field name in double quotes"), "\(r.text)")
+            }
         }
     }
 

@@ -66,6 +66,9 @@ struct RedactorTests {
         ("주민번호 앞자리 900101 뒷자리 1234567", "주민번호 앞자리 ***"),
         ("hong84(at)naver.com", "***"),
         ("hong84[at]naver.com", "***"),
+        // no digit, no @: only the written-out "at" makes the scan run
+        ("hong(at)naver.com", "***"),
+        ("문의 kim[AT]daum.net", "문의 ***"),
         ("hong84 골뱅이 naver.com", "***"),
         ("hong84@naver . com", "***"),
         ("hong84﹫naver.com", "***"),
