@@ -6,10 +6,12 @@ package struct IndexBuilder: Sendable {
     /// Term bytes → id: most lookups end here without hashing the `String` (see ``UTF8Map``);
     /// a miss is resolved through `vocabulary` (`String` equality) and remembered.
     private var byteIDs = UTF8Map()
-    /// Flat (term, field, tf) entries of every document; `docStart[d]..<docStart[d+1]`.
-    private var entryTerm: [UInt32] = []
-    private var entryField: [UInt8] = []
-    private var entryTF: [UInt32] = []
+    /// Flat (term, field, tf) entries of every document; `docStart[d]..<docStart[d+1]`. Five
+    /// bytes an entry (tens of millions of them at 100k postings): the term id and field packed
+    /// in one `UInt32` (``Entry``), the tf in one byte, a tf of 255 or more in `entryLargeTF`.
+    private var entries: [UInt32] = []
+    private var entryTF: [UInt8] = []
+    private var entryLargeTF: [Int: UInt32] = [:]
     private var docStart: [Int] = [0]
     private var lengths: [UInt32] = []
     /// Per term id, the count in the field being added and the (document, field) it belongs
@@ -57,13 +59,14 @@ package struct IndexBuilder: Sendable {
                 }
             }
             for id in order {
-                entryTerm.append(id)
-                entryField.append(UInt8(f))
-                entryTF.append(countInField[Int(id)])
+                let tf = countInField[Int(id)]
+                if tf >= UInt32(UInt8.max) { entryLargeTF[entries.count] = tf }
+                entries.append(Entry.pack(term: id, field: f))
+                entryTF.append(UInt8(min(tf, UInt32(UInt8.max))))
             }
             lengths.append(UInt32(terms.count))
         }
-        docStart.append(entryTerm.count)
+        docStart.append(entries.count)
         return UInt32(documentCount - 1)
     }
 
@@ -117,7 +120,7 @@ package struct IndexBuilder: Sendable {
         var lastDoc = [Int32](repeating: -1, count: t)
         for d in 0..<n {
             for e in docStart[d]..<docStart[d + 1] {
-                let term = Int(newID[Int(entryTerm[e])])
+                let term = Int(newID[Entry.term(entries[e])])
                 if lastDoc[term] != Int32(d) {
                     lastDoc[term] = Int32(d)
                     dfDoc[term] += 1
@@ -134,14 +137,15 @@ package struct IndexBuilder: Sendable {
         var slotOf = [Int](repeating: 0, count: t)
         for d in 0..<n {
             for e in docStart[d]..<docStart[d + 1] {
-                let term = Int(newID[Int(entryTerm[e])])
+                let term = Int(newID[Entry.term(entries[e])])
                 if lastDoc[term] != Int32(d) {
                     lastDoc[term] = Int32(d)
                     slotOf[term] = Int(cursor[term])
                     cursor[term] += 1
                     lists.docs[slotOf[term]] = UInt32(d)
                 }
-                lists.setTF(slot: slotOf[term], field: Int(entryField[e]), entryTF[e])
+                let tf = entryTF[e] == UInt8.max ? entryLargeTF[e]! : UInt32(entryTF[e])
+                lists.setTF(slot: slotOf[term], field: Entry.field(entries[e]), tf)
             }
         }
         return lists
@@ -163,14 +167,31 @@ package struct IndexBuilder: Sendable {
         }
         var out = [UInt32](repeating: .max, count: n * k)
         var rows: [UInt32] = []
-        let skills = UInt8(IndexField.skills.rawValue)
+        let skills = IndexField.skills.rawValue
         for d in 0..<n {
             rows.removeAll(keepingCapacity: true)
-            for e in docStart[d]..<docStart[d + 1] where entryField[e] != skills { rows.append(entryTerm[e]) }
+            for e in docStart[d]..<docStart[d + 1] where Entry.field(entries[e]) != skills { rows.append(UInt32(Entry.term(entries[e]))) }
             RowMinimum.fold(table, width: k, rows: rows, into: &out, at: d * k)
         }
         return out
     }
+}
+
+/// A builder entry's term id (low 30 bits) and field (high 2 bits) in one word.
+enum Entry {
+    static let termBits: UInt32 = 30
+
+    @inline(__always)
+    static func pack(term: UInt32, field: Int) -> UInt32 {
+        precondition(term < 1 << termBits && field < 4, "IndexBuilder: more than 2^30 terms or 4 fields")
+        return term | UInt32(field) << termBits
+    }
+
+    @inline(__always)
+    static func term(_ e: UInt32) -> Int { Int(e & (1 << termBits - 1)) }
+
+    @inline(__always)
+    static func field(_ e: UInt32) -> Int { Int(e >> termBits) }
 }
 
 /// Posting lists with per-field term frequencies, before BM25 statistics and impacts: what both

@@ -56,7 +56,11 @@ package enum PersonalDataRedactor {
         let original = Array(text.unicodeScalars)
         let s = original.map(fold)
         var candidates = emailCandidates(s)
-        candidates += numberCandidates(s)
+        // every number candidate covers at least 7 digits or mask marks (a resident number's
+        // front and first tail digit; a phone number has 9 or more), so fewer cannot hold one
+        var marks = 0
+        for c in s where isDigit(c) || isMaskMark(c) { marks += 1 }
+        if marks >= 7 { candidates += numberCandidates(s) }
         guard !candidates.isEmpty else { return Result(text: text, redactions: []) }
         // Strongest first (e-mails, then more digits), then leftmost; keep those that do not overlap.
         candidates.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.range.lowerBound < $1.range.lowerBound) }

@@ -1,5 +1,5 @@
 import Foundation
-import JobMatchIndex
+@testable import JobMatchIndex
 import JobMatchKernels
 import JobMatchTestSupport
 import JobMatchText
@@ -293,6 +293,22 @@ struct IndexFileTests {
             let again = try InvertedIndex.merged(merged, build([]), order: (0..<order.count).map { (0, UInt32($0)) }, parameters: params)
             #expect(again == fresh)
         }
+    }
+
+    @Test("term frequencies are exact around the builder's one-byte limit and the lists' 10-bit one")
+    func largeTermFrequencies() {
+        var b = IndexBuilder()
+        b.add(fields: [["x"], [], []])
+        let counts = [("a", 254), ("b", 255), ("c", 256), ("d", 1_023), ("e", 1_500), ("f", 70_000)]
+        b.add(fields: [Array(repeating: "a", count: 254) + Array(repeating: "b", count: 255),
+                       Array(repeating: "c", count: 256),
+                       counts.dropFirst(3).flatMap { Array(repeating: $0.0, count: $0.1) } + ["a"]])
+        let index = b.build(parameters: BM25Parameters(k1: 1.2, b: 0.75, fieldWeights: [1.5, 1, 1]))
+        // one document per term but "x": entries in term order, three fields each
+        var pos = 0
+        var values: [UInt32] = []
+        while let v = TermFrequencyStream.next(index.termFrequencies, &pos) { values.append(v) }
+        #expect(values == [254, 0, 1, 255, 0, 0, 0, 256, 0, 0, 0, 1_023, 0, 0, 1_500, 0, 0, 70_000, 1, 0, 0])
     }
 
     @Test("merge refuses an order that repeats or reorders a segment's documents")

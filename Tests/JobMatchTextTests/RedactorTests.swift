@@ -1,4 +1,5 @@
-import JobMatchText
+@testable import JobMatchText
+import JobMatchTestSupport
 import Testing
 
 @Suite("Personal data redaction")
@@ -129,5 +130,23 @@ struct RedactorTests {
             #expect(twice.redactions.isEmpty, "\(text.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()) → \(once.text.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()) → \(twice.text.unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : "_" }.joined()) \(twice.redactions)")
             #expect(twice.text == once.text)
         }
+    }
+
+    @Test("no number candidate covers fewer than 7 digits or mask marks (the gate before the number scan)")
+    func numberGate() {
+        var rng = SeededRandom(seed: 7)
+        // pieces of phone and resident numbers, masks, separators and words, so that candidates occur
+        let alphabet: [String] = ["010", "02", "031", "070", "0505", "+82", "0082", "900101", "1", "7", "12", "123", "4567", "1234567", "0000",
+                                  "***", "####", "xxx", "●●", "-", " ", "-", ".", "(", ")", "가", "a", "０", "٣"]
+        var found = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 1...7, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            let s = text.unicodeScalars.map(PersonalDataRedactor.fold)
+            let marks = s.filter { PersonalDataRedactor.isDigit($0) || PersonalDataRedactor.isMaskMark($0) }.count
+            let candidates = PersonalDataRedactor.numberCandidates(s)
+            if marks < 7 { #expect(candidates.isEmpty, "\(text.debugDescription)") }
+            found += candidates.count
+        }
+        #expect(found > 100)
     }
 }
