@@ -216,10 +216,14 @@ package enum PersonalDataRedactor {
         return out
     }
 
-    static func numberCandidates(_ s: [Unicode.Scalar]) -> [Candidate] {
+    /// `skipHopeless`: chains whose first group can start no candidate are not classified (every
+    /// phone prefix, `82` and `00X` start with 0 or 8; a resident number's first group has 6 or
+    /// more digits), so dates, times and amounts cost little. Tests compare it with `false`.
+    static func numberCandidates(_ s: [Unicode.Scalar], skipHopeless: Bool = true) -> [Candidate] {
         let gs = groups(s)
         var out: [Candidate] = []
         for g in gs.indices where !gs[g].isMask {
+            if skipHopeless && gs[g].count < 6 && gs[g].digits[0] != 0 && gs[g].digits[0] != 8 { continue }
             var chain = [gs[g]]
             var k = g
             while k + 1 < gs.count, chain.count < 6, joins(s, gs[k].range.upperBound..<gs[k + 1].range.lowerBound, gs[k], gs[k + 1]) {

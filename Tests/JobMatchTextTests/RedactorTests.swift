@@ -132,11 +132,12 @@ struct RedactorTests {
         }
     }
 
-    @Test("no number candidate covers fewer than 7 digits or mask marks (the gate before the number scan)")
+    @Test("the number scan's shortcuts are exact: fewer than 7 digits or mask marks hold no candidate; hopeless chains are skipped")
     func numberGate() {
         var rng = SeededRandom(seed: 7)
         // pieces of phone and resident numbers, masks, separators and words, so that candidates occur
-        let alphabet: [String] = ["010", "02", "031", "070", "0505", "+82", "0082", "900101", "1", "7", "12", "123", "4567", "1234567", "0000",
+        let alphabet: [String] = ["010", "02", "031", "070", "0505", "+82", "0082", "82", "001", "900101", "1", "7", "12", "123", "4567", "1234567", "0000",
+                                  "9001011234567", "2026", "18:00", "4,500", "~",
                                   "***", "####", "xxx", "●●", "-", " ", "-", ".", "(", ")", "가", "a", "０", "٣"]
         var found = 0
         for _ in 0..<20_000 {
@@ -145,6 +146,8 @@ struct RedactorTests {
             let marks = s.filter { PersonalDataRedactor.isDigit($0) || PersonalDataRedactor.isMaskMark($0) }.count
             let candidates = PersonalDataRedactor.numberCandidates(s)
             if marks < 7 { #expect(candidates.isEmpty, "\(text.debugDescription)") }
+            let all = PersonalDataRedactor.numberCandidates(s, skipHopeless: false)
+            #expect(candidates.map { "\($0.range) \($0.kind) \($0.weight)" } == all.map { "\($0.range) \($0.kind) \($0.weight)" }, "\(text.debugDescription)")
             found += candidates.count
         }
         #expect(found > 100)
