@@ -109,7 +109,8 @@ package enum ReferenceScorer {
 
 /// File operations that fail on purpose (Lucene's MockDirectoryWrapper idea): a byte budget after
 /// which writes stop with ENOSPC (the bytes that fit are written, like a real full disk), and/or
-/// an I/O error (EIO) at one chosen operation. Counts operations and bytes.
+/// an I/O error (EIO) at one chosen operation. Counts operations and bytes. Both `write`s go
+/// through the real writers, so a cut-short file is what a full disk leaves.
 package final class FaultyFiles: FileOperations {
     struct State {
         var budget: Int
@@ -142,6 +143,36 @@ package final class FaultyFiles: FileOperations {
         }
         try FileSystem.write(Array(bytes.prefix(fits)), to: path)
         if fits < bytes.count { throw FileSystem.Failure(operation: "write", path: path, code: ENOSPC) }
+    }
+
+    /// Writes through the real streaming writer (``FileSystem/write(pieces:to:permissions:)``):
+    /// the pieces that fit whole, then the bytes of the one the budget cuts short.
+    package func write(pieces: [FilePiece], to path: String) throws(FileSystem.Failure) {
+        try next(path)
+        let total = pieces.reduce(0) { $0 + $1.count }
+        let fits = state.withLock { s -> Int in
+            let n = min(total, s.budget)
+            s.budget -= n
+            s.bytes += n
+            return n
+        }
+        var kept: [FilePiece] = []
+        var left = fits
+        for p in pieces {
+            if p.count <= left {
+                kept.append(p)
+                left -= p.count
+                continue
+            }
+            if left > 0 {
+                var cut: [UInt8] = []
+                p.append(to: &cut)
+                kept.append(.bytes(Array(cut.prefix(left))))
+            }
+            break
+        }
+        try FileSystem.write(pieces: kept, to: path)
+        if fits < total { throw FileSystem.Failure(operation: "write", path: path, code: ENOSPC) }
     }
 
     package func atomicReplace(_ destination: String, with source: String) throws(FileSystem.Failure) {
