@@ -1,4 +1,5 @@
 package import JobMatchKernels
+package import JobMatchText
 
 /// Collects analysed documents (terms per field) and builds an ``InvertedIndex``.
 package struct IndexBuilder: Sendable {
@@ -25,10 +26,10 @@ package struct IndexBuilder: Sendable {
 
     package var documentCount: Int { docStart.count - 1 }
 
-    private mutating func termID(_ term: String) -> UInt32 {
-        if let id = byteIDs.value(for: term) { return id }
-        let id = vocabulary.intern(term)
-        byteIDs.insert(term, id)
+    private mutating func termID(_ u: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        if let id = byteIDs.value(forBytes: u) { return id }
+        let id = vocabulary.intern(String(decoding: u, as: UTF8.self))
+        byteIDs.insert(bytes: u, id)
         if Int(id) >= countInField.count {
             countInField.append(0)
             fieldStamp.append(0)
@@ -41,30 +42,50 @@ package struct IndexBuilder: Sendable {
     @discardableResult
     package mutating func add(fields: [[String]]) -> UInt32 {
         precondition(fields.count == IndexField.allCases.count, "IndexBuilder.add: expected \(IndexField.allCases.count) fields")
-        for (f, terms) in fields.enumerated() {
-            if stamp == .max {
-                for i in fieldStamp.indices { fieldStamp[i] = 0 }
-                stamp = 0
-            }
-            stamp += 1
-            order.removeAll(keepingCapacity: true)
-            for t in terms {
-                let id = Int(termID(t))
-                if fieldStamp[id] == stamp {
-                    countInField[id] += 1
-                } else {
-                    fieldStamp[id] = stamp
-                    countInField[id] = 1
-                    order.append(UInt32(id))
+        var document = DocumentTerms()
+        for terms in fields {
+            for t in terms { document.terms.append(t) }
+            document.endField()
+        }
+        return add(document)
+    }
+
+    /// Adds one document given as bytes (``DocumentTerms``); the same as ``add(fields:)`` of its
+    /// terms as `String`s. Returns its document number.
+    @discardableResult
+    package mutating func add(_ document: DocumentTerms) -> UInt32 {
+        precondition(document.fieldEnds.count == IndexField.allCases.count, "IndexBuilder.add: expected \(IndexField.allCases.count) fields")
+        let terms = document.terms
+        terms.bytes.withUnsafeBufferPointer { bytes in
+            var t = 0
+            for (f, end) in document.fieldEnds.enumerated() {
+                if stamp == .max {
+                    for i in fieldStamp.indices { fieldStamp[i] = 0 }
+                    stamp = 0
                 }
+                stamp += 1
+                order.removeAll(keepingCapacity: true)
+                let first = t
+                while t < end {
+                    let r = terms.range(t)
+                    let id = Int(termID(UnsafeBufferPointer(rebasing: bytes[r])))
+                    if fieldStamp[id] == stamp {
+                        countInField[id] += 1
+                    } else {
+                        fieldStamp[id] = stamp
+                        countInField[id] = 1
+                        order.append(UInt32(id))
+                    }
+                    t += 1
+                }
+                for id in order {
+                    let tf = countInField[Int(id)]
+                    if tf >= UInt32(UInt8.max) { entryLargeTF[entries.count] = tf }
+                    entries.append(Entry.pack(term: id, field: f))
+                    entryTF.append(UInt8(min(tf, UInt32(UInt8.max))))
+                }
+                lengths.append(UInt32(end - first))
             }
-            for id in order {
-                let tf = countInField[Int(id)]
-                if tf >= UInt32(UInt8.max) { entryLargeTF[entries.count] = tf }
-                entries.append(Entry.pack(term: id, field: f))
-                entryTF.append(UInt8(min(tf, UInt32(UInt8.max))))
-            }
-            lengths.append(UInt32(terms.count))
         }
         docStart.append(entries.count)
         return UInt32(documentCount - 1)
@@ -175,6 +196,19 @@ package struct IndexBuilder: Sendable {
         }
         return out
     }
+}
+
+/// One document's terms for ``IndexBuilder/add(_:)``, field after field in ``IndexField`` order,
+/// as UTF-8 bytes (no `String` per term).
+package struct DocumentTerms: Sendable, Equatable {
+    package var terms = TermBytes()
+    /// The number of terms up to the end of each field.
+    package var fieldEnds: [Int] = []
+
+    package init() {}
+
+    /// Ends the current field (the terms appended since the previous end belong to it).
+    package mutating func endField() { fieldEnds.append(terms.count) }
 }
 
 /// A builder entry's term id (low 30 bits) and field (high 2 bits) in one word.

@@ -21,30 +21,36 @@ package struct UTF8Map: Sendable {
     /// The value stored for exactly these bytes.
     package func value(for key: String) -> UInt32? {
         var k = key
-        return k.withUTF8 { u in
-            switch probe(u, Self.hash(u)) {
-            case .found(let e): values[e]
-            case .empty: nil
-            }
+        return k.withUTF8 { value(forBytes: $0) }
+    }
+
+    /// The value stored for exactly these bytes.
+    package func value(forBytes u: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        switch probe(u, Self.hash(u)) {
+        case .found(let e): values[e]
+        case .empty: nil
         }
     }
 
     /// Stores `value` for these bytes (replacing the value of a key already present).
     package mutating func insert(_ key: String, _ value: UInt32) {
-        if (count + 1) * 2 > slots.count { grow() }
         var k = key
-        k.withUTF8 { u in
-            let h = Self.hash(u)
-            switch probe(u, h) {
-            case .found(let e):
-                values[e] = value
-            case .empty(let s):
-                bytes.append(contentsOf: u)
-                starts.append(bytes.count)
-                hashes.append(h)
-                values.append(value)
-                slots[s] = UInt32(values.count)
-            }
+        k.withUTF8 { insert(bytes: $0, value) }
+    }
+
+    /// Stores `value` for these bytes (replacing the value of a key already present).
+    package mutating func insert(bytes u: UnsafeBufferPointer<UInt8>, _ value: UInt32) {
+        if (count + 1) * 2 > slots.count { grow() }
+        let h = Self.hash(u)
+        switch probe(u, h) {
+        case .found(let e):
+            values[e] = value
+        case .empty(let s):
+            bytes.append(contentsOf: u)
+            starts.append(bytes.count)
+            hashes.append(h)
+            values.append(value)
+            slots[s] = UInt32(values.count)
         }
     }
 

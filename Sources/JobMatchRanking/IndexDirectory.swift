@@ -316,7 +316,7 @@ package enum IndexDirectory {
         let delta = unsorted.sorted { $0.id < $1.id }
         let analyzer = KoreanAnalyzer(configuration: model.analyzer)
         var builder = IndexBuilder()
-        for p in delta { builder.add(fields: MatchEngine.fieldTerms(p, analyzer)) }
+        for p in delta { builder.add(MatchEngine.documentTerms(p, analyzer)) }
         let deltaIndex = builder.build(parameters: model.ranking.bm25Parameters)
         let replaced = Set(delta.map(\.id))
         var order: [(segment: Int, doc: UInt32)] = []

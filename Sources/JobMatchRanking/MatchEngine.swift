@@ -278,10 +278,10 @@ package struct MatchEngine: Sendable {
         let batches = stride(from: 0, to: postings.count, by: max(1, batch)).map { $0..<min($0 + max(1, batch), postings.count) }
         guard pipelined ?? (Parallel.processors >= 2 && batches.count >= 2) else {
             var builder = IndexBuilder()
-            for p in postings { builder.add(fields: Self.fieldTerms(p, analyzer)) }
+            for p in postings { builder.add(Self.documentTerms(p, analyzer)) }
             return builder.build(parameters: parameters)
         }
-        let analyse = { @Sendable (r: Range<Int>) -> [[[String]]] in r.map { Self.fieldTerms(postings[$0], analyzer) } }
+        let analyse = { @Sendable (r: Range<Int>) -> [DocumentTerms] in r.map { Self.documentTerms(postings[$0], analyzer) } }
         // Batch b + 1 is analysed in small pieces claimed by both threads, while the builder (one
         // thread, documents in order) adds batch b; the pieces are put back in order, so the
         // index is the same as one thread's.
@@ -294,7 +294,7 @@ package struct MatchEngine: Sendable {
                 ? stride(from: batches[b + 1].lowerBound, to: batches[b + 1].upperBound, by: piece).map { $0..<min($0 + piece, batches[b + 1].upperBound) }
                 : []
             let claimed = Locked(0)
-            let done = Locked([[[[String]]]?](repeating: nil, count: pieces.count))
+            let done = Locked([[DocumentTerms]?](repeating: nil, count: pieces.count))
             let work = { @Sendable in
                 while true {
                     let i = claimed.withLock { n in
@@ -307,7 +307,7 @@ package struct MatchEngine: Sendable {
                 }
             }
             Parallel.both({
-                builder.withLock { for fields in current { $0.add(fields: fields) } }
+                builder.withLock { for document in current { $0.add(document) } }
                 work()
             }, work)
             ready = done.withLock { d in d.flatMap { $0! } }
@@ -325,6 +325,19 @@ package struct MatchEngine: Sendable {
         var skills: [String] = []
         for s in p.skills + p.certificates { skills += analyzer.terms(s) }
         return [analyzer.terms(p.title), skills, analyzer.terms(p.description ?? "")]
+    }
+
+    /// ``fieldTerms(_:_:)`` as bytes, for ``IndexBuilder/add(_:)``.
+    package static func documentTerms(_ p: Posting, _ analyzer: KoreanAnalyzer) -> DocumentTerms {
+        var d = DocumentTerms()
+        analyzer.appendTerms(p.title, to: &d.terms)
+        d.endField()
+        for s in p.skills { analyzer.appendTerms(s, to: &d.terms) }
+        for s in p.certificates { analyzer.appendTerms(s, to: &d.terms) }
+        d.endField()
+        analyzer.appendTerms(p.description ?? "", to: &d.terms)
+        d.endField()
+        return d
     }
 
     // MARK: Queries

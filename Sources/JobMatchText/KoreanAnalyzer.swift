@@ -30,20 +30,55 @@ package struct KoreanAnalyzer: Sendable {
         return out
     }
 
+    /// The terms of ``terms(_:)``, appended to `out` as UTF-8 bytes without building a `String`
+    /// per term (index building).
+    package func appendTerms(_ text: String, to out: inout TermBytes) {
+        let norm = TextNormalizer.normalize(text)
+        scan(norm) { source, _, _, _ in
+            if !stopTerms.isEmpty && stopTerms.contains(Self.string(source, norm)) { return }
+            switch source {
+            case .range(let r): for k in r { out.appendUTF8(norm.scalars[k]) }
+            case .picked(let ks): for k in ks { out.appendUTF8(norm.scalars[k]) }
+            }
+            out.endTerm()
+        }
+    }
+
     /// Streams tokens to `emit` in order of position.
     package func analyze(_ text: String, _ emit: (Token) -> Void) {
         let norm = TextNormalizer.normalize(text)
         var position = 0
-        var run: [Int] = []
-        run.reserveCapacity(64)
-        let n = norm.count
-        let cls = norm.classes
-
-        func send(_ term: String, _ start: Int, _ end: Int, _ kind: TokenKind) {
+        scan(norm) { source, start, end, kind in
+            let term = Self.string(source, norm)
             if !stopTerms.isEmpty && stopTerms.contains(term) { return }
             emit(Token(term: term, start: start, end: end, position: position, kind: kind))
             position += 1
         }
+    }
+
+    /// A term's scalars in the normalised text: consecutive, or picked from a run (n-grams
+    /// joined across spaces).
+    enum TermSource {
+        case range(Range<Int>)
+        case picked(ArraySlice<Int>)
+    }
+
+    static func string(_ source: TermSource, _ norm: NormalizedText) -> String {
+        var s = String.UnicodeScalarView()
+        switch source {
+        case .range(let r): for k in r { s.append(norm.scalars[k]) }
+        case .picked(let ks): for k in ks { s.append(norm.scalars[k]) }
+        }
+        return String(s)
+    }
+
+    /// The analysis itself: each term's scalars, its UTF-16 offsets in the original text and kind,
+    /// in order of position.
+    private func scan(_ norm: NormalizedText, _ send: (TermSource, Int, Int, TokenKind) -> Void) {
+        var run: [Int] = []
+        run.reserveCapacity(64)
+        let n = norm.count
+        let cls = norm.classes
 
         func isAlnum(_ i: Int) -> Bool { i >= 0 && i < n && (cls[i] == .letter || cls[i] == .digit) }
 
@@ -71,12 +106,8 @@ package struct KoreanAnalyzer: Sendable {
                 i = j
             case .jamo:
                 var j = i
-                var s = String.UnicodeScalarView()
-                while j < n && cls[j] == .jamo {
-                    s.append(norm.scalars[j])
-                    j += 1
-                }
-                send(String(s), Int(norm.starts[i]), Int(norm.ends[j - 1]), .jamo)
+                while j < n && cls[j] == .jamo { j += 1 }
+                send(.range(i..<j), Int(norm.starts[i]), Int(norm.ends[j - 1]), .jamo)
                 i = j
             case .letter, .digit, .dot:
                 var j = i
@@ -110,9 +141,7 @@ package struct KoreanAnalyzer: Sendable {
                         if !isAlnum(k) { j = k }
                     }
                 }
-                var s = String.UnicodeScalarView()
-                for k in i..<j { s.append(norm.scalars[k]) }
-                send(String(s), Int(norm.starts[i]), Int(norm.ends[j - 1]), hasLetter ? .word : .number)
+                send(.range(i..<j), Int(norm.starts[i]), Int(norm.ends[j - 1]), hasLetter ? .word : .number)
                 i = j
             default:
                 i += 1
@@ -121,26 +150,22 @@ package struct KoreanAnalyzer: Sendable {
     }
 
     private func emitNGrams(
-        _ run: [Int], _ norm: NormalizedText, _ send: (String, Int, Int, TokenKind) -> Void
+        _ run: [Int], _ norm: NormalizedText, _ send: (TermSource, Int, Int, TokenKind) -> Void
     ) {
         let length = run.count
         let smallest = sizes[0]
         if length < smallest {
-            var s = String.UnicodeScalarView()
-            for k in run { s.append(norm.scalars[k]) }
-            send(String(s), Int(norm.starts[run[0]]), Int(norm.ends[run[length - 1]]), length == 1 ? .unigram : .bigram)
+            send(.picked(run[...]), Int(norm.starts[run[0]]), Int(norm.ends[run[length - 1]]), length == 1 ? .unigram : .bigram)
             return
         }
         for start in 0..<length {
             if configuration.outputUnigrams {
                 let k = run[start]
-                send(String(Character(norm.scalars[k])), Int(norm.starts[k]), Int(norm.ends[k]), .unigram)
+                send(.range(k..<(k + 1)), Int(norm.starts[k]), Int(norm.ends[k]), .unigram)
             }
             for size in sizes where start + size <= length {
-                var s = String.UnicodeScalarView()
-                for k in start..<(start + size) { s.append(norm.scalars[run[k]]) }
                 let kind: TokenKind = size == 2 ? .bigram : .trigram
-                send(String(s), Int(norm.starts[run[start]]), Int(norm.ends[run[start + size - 1]]), kind)
+                send(.picked(run[start..<(start + size)]), Int(norm.starts[run[start]]), Int(norm.ends[run[start + size - 1]]), kind)
             }
         }
     }

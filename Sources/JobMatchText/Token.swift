@@ -32,3 +32,55 @@ package struct Token: Sendable, Equatable, CustomStringConvertible {
 
     package var description: String { "\(term)[\(start),\(end))#\(position):\(kind.rawValue)" }
 }
+
+/// Terms as UTF-8 bytes end to end, with no `String` per term: term `i` is
+/// `bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]`.
+package struct TermBytes: Sendable, Equatable {
+    package var bytes: [UInt8] = []
+    package var ends: [UInt32] = []
+
+    package init() {}
+
+    package var count: Int { ends.count }
+
+    /// The byte range of term `i`.
+    package func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i]) }
+
+    /// Term `i` as a `String`.
+    package func term(_ i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
+
+    package mutating func append(_ term: String) {
+        bytes.append(contentsOf: term.utf8)
+        endTerm()
+    }
+
+    /// Ends the term whose bytes were appended since the last end.
+    package mutating func endTerm() {
+        ends.append(UInt32(bytes.count))
+    }
+
+    @inline(__always)
+    package mutating func appendUTF8(_ s: Unicode.Scalar) {
+        let v = s.value
+        if v < 0x80 {
+            bytes.append(UInt8(v))
+        } else if v < 0x800 {
+            bytes.append(UInt8(0xC0 | v >> 6))
+            bytes.append(UInt8(0x80 | v & 0x3F))
+        } else if v < 0x1_0000 {
+            bytes.append(UInt8(0xE0 | v >> 12))
+            bytes.append(UInt8(0x80 | v >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | v & 0x3F))
+        } else {
+            bytes.append(UInt8(0xF0 | v >> 18))
+            bytes.append(UInt8(0x80 | v >> 12 & 0x3F))
+            bytes.append(UInt8(0x80 | v >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | v & 0x3F))
+        }
+    }
+
+    package mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+}

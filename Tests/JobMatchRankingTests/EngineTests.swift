@@ -102,6 +102,19 @@ struct ConstraintTests {
         }
         // and the same as the engine's own build
         #expect(MatchEngine(postings: postings, model: Fixtures.model()).index == serial)
+        // and as adding each posting's terms as Strings (the bytes path is the same analysis)
+        var strings = IndexBuilder()
+        for p in postings {
+            let fields = MatchEngine.fieldTerms(p, analyzer)
+            var d = DocumentTerms()
+            for f in fields {
+                for t in f { d.terms.append(t) }
+                d.endField()
+            }
+            #expect(MatchEngine.documentTerms(p, analyzer) == d, "\(p.id)")
+            strings.add(fields: fields)
+        }
+        #expect(strings.build(parameters: parameters) == serial)
     }
 
     @Test("ranking seekers in a batch (text scores of 8 at a time) gives exactly the one-by-one results")

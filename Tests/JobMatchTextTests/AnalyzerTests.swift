@@ -179,3 +179,38 @@ struct DisplayWidthTests {
         #expect(DisplayWidth.of(DisplayWidth.pad("물류센터지게차운전원", to: 9)) == 9)
     }
 }
+
+@Suite("Korean analyzer: terms as bytes")
+struct AnalyzerBytesTests {
+    /// Random text from pieces of every class the analyzer tells apart.
+    static func randomText(_ rng: inout SeededRandom) -> String {
+        let pieces = ["물류", "센터", " ", "지게차", "운전", "IT", "개발자", "3년", "C++", ".NET", "c#", "3D", "ㅋㅋ", "ㄱ", "漢字", "カナ",
+                      "ＡＢＣ", "㈜", "e\u{301}", "가\u{11A8}", "\u{1100}\u{1161}", "-", "/", "·", "\n", "😀", "x.y", "…", "١٢", "  ", "a+b", "+", "#"]
+        return (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+    }
+
+    @Test("appendTerms gives terms(_:) byte for byte, for every configuration", arguments: [
+        AnalyzerConfiguration.standard,
+        AnalyzerConfiguration(ngramSizes: [2, 3], joinAcrossSpaces: false, stopTerms: [], outputUnigrams: true),
+        AnalyzerConfiguration(ngramSizes: [3], joinAcrossSpaces: true, stopTerms: ["물류", "it", "센터"], outputUnigrams: false),
+    ])
+    func bytesEqualStrings(_ configuration: AnalyzerConfiguration) {
+        let analyzer = KoreanAnalyzer(configuration: configuration)
+        var rng = SeededRandom(seed: 11)
+        var all = TermBytes()
+        var expected: [String] = []
+        for _ in 0..<2_000 {
+            let text = Self.randomText(&rng)
+            var one = TermBytes()
+            analyzer.appendTerms(text, to: &one)
+            let terms = analyzer.terms(text)
+            #expect((0..<one.count).map { one.term($0) } == terms, "\(text.debugDescription)")
+            #expect((0..<one.count).map { Array(one.bytes[one.range($0)]) } == terms.map { Array($0.utf8) }, "\(text.debugDescription)")
+            analyzer.appendTerms(text, to: &all)
+            expected += terms
+        }
+        // appending keeps what was there
+        #expect((0..<all.count).map { all.term($0) } == expected)
+        #expect(expected.count > 5_000)
+    }
+}
