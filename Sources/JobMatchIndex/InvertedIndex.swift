@@ -211,21 +211,23 @@ package struct DocumentTerms: Sendable, Equatable {
     package mutating func endField() { fieldEnds.append(terms.count) }
 }
 
-/// A builder entry's term id (low 30 bits) and field (high 2 bits) in one word.
-enum Entry {
-    static let termBits: UInt32 = 30
+extension IndexBuilder {
+    /// A builder entry's term id (low 30 bits) and field (high 2 bits) in one word.
+    enum Entry {
+        static let termBits: UInt32 = 30
 
-    @inline(__always)
-    static func pack(term: UInt32, field: Int) -> UInt32 {
-        precondition(term < 1 << termBits && field < 4, "IndexBuilder: more than 2^30 terms or 4 fields")
-        return term | UInt32(field) << termBits
+        @inline(__always)
+        static func pack(term: UInt32, field: Int) -> UInt32 {
+            precondition(term < 1 << termBits && field < 4, "IndexBuilder: 2^30 or more terms, or more than 4 fields")
+            return term | UInt32(field) << termBits
+        }
+
+        @inline(__always)
+        static func term(_ e: UInt32) -> Int { Int(e & (1 << termBits - 1)) }
+
+        @inline(__always)
+        static func field(_ e: UInt32) -> Int { Int(e >> termBits) }
     }
-
-    @inline(__always)
-    static func term(_ e: UInt32) -> Int { Int(e & (1 << termBits - 1)) }
-
-    @inline(__always)
-    static func field(_ e: UInt32) -> Int { Int(e >> termBits) }
 }
 
 /// Posting lists with per-field term frequencies, before BM25 statistics and impacts: what both

@@ -88,7 +88,8 @@ package struct UTF8Map: Sendable {
 
     @inline(__always)
     private static func same(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
-        guard n > 0, let a, let b else { return true }
+        guard n > 0 else { return true }
+        guard let a, let b else { return false }
         for j in 0..<n where a[j] != b[j] { return false }
         return true
     }

@@ -160,12 +160,14 @@ package enum JSONLines {
         }
         let value: JSONValue
         let duplicate: String?
+        // a byte-order mark opening a line (files joined with `cat`) is not part of the JSON
+        let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         do {
-            (value, duplicate) = try JSONValue.parseReportingDuplicate(line)
+            (value, duplicate) = try JSONValue.parseReportingDuplicate(line.dropFirst(bom))
         } catch {
-            return .rejected(field: nil, reason: error.truncated
-                ? "not valid JSON: the line ends before the object closes (truncated?)"
-                : "not valid JSON at byte \(error.offset + 1) of the line: expected \(error.expected)")
+            var e = error
+            e.offset += bom
+            return .rejected(field: nil, reason: e.reason(in: "of the line"))
         }
         guard case .object(let object) = value else {
             return .rejected(field: nil, reason: "expected a JSON object, got \(value.typeName)")

@@ -6,8 +6,16 @@ package struct JSONSyntaxError: Error, Sendable, Equatable {
     package var offset: Int
     /// What was expected at `offset`, e.g. `',' or '}'`.
     package var expected: String
-    /// Whether the text ended inside a value (a cut-off record).
+    /// Whether the text ended inside a value (a cut-off record, or no value at all).
     package var truncated: Bool
+
+    /// The error as a sentence, `where` naming the text ("of the line"; may be empty).
+    package func reason(in place: String) -> String {
+        let at = place.isEmpty ? "" : " \(place)"
+        return truncated
+            ? "not valid JSON: the text ends before the value is complete (truncated?)"
+            : "not valid JSON at byte \(offset + 1)\(at): expected \(expected)"
+    }
 }
 
 extension JSONValue {
@@ -209,7 +217,9 @@ private struct JSONReader {
                 }
                 if (0xD800...0xDBFF).contains(v) {
                     guard i + 1 < p.count, p[i] == Self.backslash, p[i + 1] == UInt8(ascii: "u") else {
-                        throw fail("'\\u' and a low surrogate after a high one")
+                        var e = fail("'\\u' and a low surrogate after a high one")
+                        e.truncated = i + 1 >= p.count
+                        throw e
                     }
                     i += 2
                     let low = try hex4()

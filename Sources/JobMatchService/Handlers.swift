@@ -195,15 +195,21 @@ extension JobMatchService {
     /// The body as one JSON object.
     func object(_ bytes: [UInt8]) throws(Problem) -> JSONObject {
         guard !bytes.isEmpty else { throw Problem.invalid("body", "is empty; a JSON object is expected") }
-        // read strictly first (as files are: no trailing commas, …), for the same answer and the
-        // offset in the message
-        do { _ = try JSONValue.parse(bytes[...]) } catch {
-            throw Problem.invalid("body", error.truncated ? "is not valid JSON: it ends before the object closes"
-                : "is not valid JSON at byte \(error.offset + 1): expected \(error.expected)")
+        // read strictly first, as files are (no trailing commas, a field given once, …), for the
+        // same answer and the offset in the message; a leading byte-order mark is skipped
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let duplicate: String?
+        do { duplicate = try JSONValue.parseReportingDuplicate(bytes[bom...]).duplicateKey } catch {
+            var e = error
+            e.offset += bom
+            throw Problem.invalid("body", e.reason(in: ""))
+        }
+        if let duplicate {
+            throw Problem.invalid("body", "field '\(PersonalDataRedactor.redact(duplicate).text)' appears twice in the object; give each field once")
         }
         let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) } catch {
-            throw Problem.invalid("body", "is not valid JSON")
+        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes[bom...]), options: [.fragmentsAllowed]) } catch {
+            throw Problem.invalid("body", "not valid JSON")
         }
         guard let o = parsed as? JSONObject else { throw Problem.invalid("body", "must be a JSON object") }
         return o

@@ -82,12 +82,15 @@ package enum PersonalDataRedactor {
         return Result(text: String(out), redactions: chosen.map(\.kind))
     }
 
-    /// Whether the text has "at)", "at]", "AT)" or "AT]" (an @ written out), by bytes: a
-    /// superset of what the e-mail scan can match there, so it only decides whether to scan.
+    /// Whether the text may hold an @ written out ("at" in either case before `)` or `]`), by
+    /// bytes. Any full-width form (U+FF01–U+FF5E, lead bytes EF BC / EF BD) also counts, since
+    /// folding turns `（ａｔ）` into `(at)`: a superset of what the e-mail scan can match there,
+    /// so it only decides whether to scan.
     static func hasBracketedAt(_ text: String) -> Bool {
         var a: UInt8 = 0, b: UInt8 = 0
         for c in text.utf8 {
-            if (c == 0x29 || c == 0x5D) && ((a == 0x61 && b == 0x74) || (a == 0x41 && b == 0x54)) { return true }
+            if (c == 0x29 || c == 0x5D) && (a | 0x20 == 0x61) && (b | 0x20 == 0x74) { return true }
+            if b == 0xEF && (c == 0xBC || c == 0xBD) { return true }
             a = b
             b = c
         }
@@ -336,7 +339,7 @@ package enum PersonalDataRedactor {
                 atEnd = i + 1
                 while atEnd < s.count && s[atEnd] == "@" { atEnd += 1 }
                 strong = true
-            } else if (s[i] == "(" || s[i] == "[") && (matches(s, i, "(at)") || matches(s, i, "[at]") || matches(s, i, "(AT)") || matches(s, i, "[AT]")) {
+            } else if bracketedAt(s, i) {
                 atEnd = i + 4
             } else if s[i] == "골" && matches(s, i, "골뱅이") {
                 atEnd = i + 3
@@ -386,6 +389,18 @@ package enum PersonalDataRedactor {
             }
         }
         return out
+    }
+
+    /// `(at)` or `[at]` at `i`, "at" in any case.
+    static func bracketedAt(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
+        guard i + 3 < s.count else { return false }
+        let close: Unicode.Scalar
+        switch s[i] {
+        case "(": close = ")"
+        case "[": close = "]"
+        default: return false
+        }
+        return (s[i + 1] == "a" || s[i + 1] == "A") && (s[i + 2] == "t" || s[i + 2] == "T") && s[i + 3] == close
     }
 
     static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: String) -> Bool {

@@ -295,6 +295,13 @@ struct IndexFileTests {
         }
     }
 
+    @Test("term hashes are fixed values (MinHash signatures are stored in segments)")
+    func goldenHashes() {
+        #expect(InvertedIndex.textHash("") == 0xCBF2_9CE4_8422_2325)
+        #expect(InvertedIndex.textHash("a") == 0xAF63_DC4C_8601_EC8C)
+        #expect(InvertedIndex.mix(0) == 0xE220_A839_7B1D_CDAF)
+    }
+
     @Test("term frequencies are exact around the builder's one-byte limit and the lists' 10-bit one")
     func largeTermFrequencies() {
         var b = IndexBuilder()

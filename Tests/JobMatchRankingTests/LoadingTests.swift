@@ -146,6 +146,15 @@ struct LoadingTests {
         #expect(r.records.map(\.id) == ["A", "B"])
         #expect(r.lines == [1, 4])
         #expect(r.errors.isEmpty)
+        // files joined with `cat`: a byte-order mark opening a later line is skipped too, and an
+        // error on such a line counts bytes from the line's start (the mark included)
+        let joined: [UInt8] = bytes + [0xEF, 0xBB, 0xBF] + Array("{\"id\":\"C\",\"title\":\"z\"}\n".utf8)
+            + [0xEF, 0xBB, 0xBF] + Array("{\"id\":\"D\",}\n{\"id\":\"E\",\"title\":\"\\ud800\n".utf8)
+        let j = JSONLines.parsePostings(joined, file: "joined.jsonl")
+        #expect(j.records.map(\.id) == ["A", "B", "C"])
+        #expect(j.errors.map(\.line) == [6, 7])
+        #expect(j.errors.first?.reason == "not valid JSON at byte 14 of the line: expected a field name in double quotes")
+        #expect(j.errors.last?.reason == "not valid JSON: the text ends before the value is complete (truncated?)")
     }
 
     @Test func emptyAndMissingFilesAreClearErrors() throws {

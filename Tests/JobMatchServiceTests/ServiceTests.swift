@@ -322,6 +322,16 @@ struct ServiceCounsellingTests {
                 #expect(r.object["field"] as? String == "body")
                 #expect((r.object["detail"] as? String ?? "").contains("at byte 29: expected a field name in double quotes"), "\(r.text)")
             }
+            // a field given twice is refused (as in files), naming it; a byte-order mark is skipped
+            try await client.execute(uri: "/v1/recommendations", method: .post, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"지게차","regions":["경기"],"desiredTitle":"용접"}"#)) { r in
+                #expect(r.status == .badRequest)
+                #expect((r.object["detail"] as? String ?? "").contains("field 'desiredTitle' appears twice"), "\(r.text)")
+            }
+            try await client.execute(uri: "/v1/recommendations?top=3", method: .post, headers: .bearer(f.counsellorA, json: true),
+                                     body: ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"desiredTitle":"지게차 운전원","regions":["경기"]}"#.utf8))) { r in
+                #expect(r.status == .ok, "\(r.text)")
+            }
         }
     }
 

@@ -70,6 +70,10 @@ struct RedactorTests {
         // no digit, no @: only the written-out "at" makes the scan run
         ("hong(at)naver.com", "***"),
         ("문의 kim[AT]daum.net", "문의 ***"),
+        ("hong(At)naver.com", "***"),
+        ("hong（ａｔ）naver.com", "***"),
+        ("ｋｉｍ［ＡＴ］ｄａｕｍ．ｎｅｔ", "***"),
+        ("hong(at）naver.com", "***"),
         ("hong84 골뱅이 naver.com", "***"),
         ("hong84@naver . com", "***"),
         ("hong84﹫naver.com", "***"),
