@@ -137,14 +137,15 @@ struct RedactorTests {
     }
 
     @Test("the number scan's shortcuts are exact: fewer than 7 digits or mask marks hold no candidate; hopeless chains are skipped")
-    func numberGate() {
+    func numberGate() async {
         var rng = SeededRandom(seed: 7)
         // pieces of phone and resident numbers, masks, separators and words, so that candidates occur
         let alphabet: [String] = ["010", "02", "031", "070", "0505", "+82", "0082", "82", "001", "900101", "1", "7", "12", "123", "4567", "1234567", "0000",
                                   "9001011234567", "2026", "18:00", "4,500", "~",
                                   "***", "####", "xxx", "●●", "-", " ", "-", ".", "(", ")", "가", "a", "０", "٣"]
         var found = 0
-        for _ in 0..<20_000 {
+        for round in 0..<12_000 {
+            if round % 500 == 0 { await Task.yield() }  // let socket-bound tests run meanwhile
             let text = (0..<Int.random(in: 1...7, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
             let s = text.unicodeScalars.map(PersonalDataRedactor.fold)
             let marks = s.filter { PersonalDataRedactor.isDigit($0) || PersonalDataRedactor.isMaskMark($0) }.count
