@@ -209,6 +209,15 @@ package struct DocumentTerms: Sendable, Equatable {
 
     /// Ends the current field (the terms appended since the previous end belong to it).
     package mutating func endField() { fieldEnds.append(terms.count) }
+
+    /// Each field's terms as Strings.
+    package var fields: [[String]] {
+        var start = 0
+        return fieldEnds.map { end in
+            defer { start = end }
+            return (start..<end).map { terms.term($0) }
+        }
+    }
 }
 
 extension IndexBuilder {

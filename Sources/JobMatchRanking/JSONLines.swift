@@ -186,7 +186,7 @@ package enum JSONLines {
     }
 
     /// Offset of the first byte that is not part of well-formed UTF-8, or nil.
-    static func firstInvalidUTF8(_ s: ArraySlice<UInt8>) -> Int? {
+    package static func firstInvalidUTF8(_ s: ArraySlice<UInt8>) -> Int? {
         var i = s.startIndex
         while i < s.endIndex {
             let b = s[i]

@@ -319,15 +319,14 @@ package struct MatchEngine: Sendable {
         return finished.build(parameters: parameters)
     }
 
-    /// Terms of each indexed field of a posting: title; skills and certificates (each item
-    /// analysed on its own); description.
+    /// Terms of each indexed field of a posting, as Strings (for `sample export` and tests): the
+    /// fields of ``documentTerms(_:_:)``.
     package static func fieldTerms(_ p: Posting, _ analyzer: KoreanAnalyzer) -> [[String]] {
-        var skills: [String] = []
-        for s in p.skills + p.certificates { skills += analyzer.terms(s) }
-        return [analyzer.terms(p.title), skills, analyzer.terms(p.description ?? "")]
+        documentTerms(p, analyzer).fields
     }
 
-    /// ``fieldTerms(_:_:)`` as bytes, for ``IndexBuilder/add(_:)``.
+    /// Terms of each indexed field of a posting, as UTF-8 bytes for ``IndexBuilder/add(_:)``:
+    /// title; skills and certificates (each item analysed on its own); description.
     package static func documentTerms(_ p: Posting, _ analyzer: KoreanAnalyzer) -> DocumentTerms {
         var d = DocumentTerms()
         analyzer.appendTerms(p.title, to: &d.terms)

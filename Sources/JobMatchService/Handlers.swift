@@ -192,27 +192,39 @@ extension JobMatchService {
         }
     }
 
-    /// The body as one JSON object.
+    /// The body as one JSON object, read by the same strict reader as files (no trailing commas,
+    /// each field once, well-formed UTF-8, …) for the same answer and a byte offset in the
+    /// message; a leading byte-order mark is skipped.
     func object(_ bytes: [UInt8]) throws(Problem) -> JSONObject {
         guard !bytes.isEmpty else { throw Problem.invalid("body", "is empty; a JSON object is expected") }
-        // read strictly first, as files are (no trailing commas, a field given once, …), for the
-        // same answer and the offset in the message; a leading byte-order mark is skipped
         let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        let duplicate: String?
-        do { duplicate = try JSONValue.parseReportingDuplicate(bytes[bom...]).duplicateKey } catch {
+        if let bad = JSONLines.firstInvalidUTF8(bytes[bom...]) {
+            throw Problem.invalid("body", "malformed UTF-8 at byte \(bom + bad + 1) of the body")
+        }
+        let parsed: (value: JSONValue, duplicateKey: String?)
+        do { parsed = try JSONValue.parseReportingDuplicate(bytes[bom...]) } catch {
             var e = error
             e.offset += bom
             throw Problem.invalid("body", e.reason(in: ""))
         }
-        if let duplicate {
+        if let duplicate = parsed.duplicateKey {
             throw Problem.invalid("body", "field '\(PersonalDataRedactor.redact(duplicate).text)' appears twice in the object; give each field once")
         }
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes[bom...]), options: [.fragmentsAllowed]) } catch {
-            throw Problem.invalid("body", "not valid JSON")
+        guard case .object(let o) = parsed.value else { throw Problem.invalid("body", "must be a JSON object") }
+        return o.mapValues(Self.foundationValue)
+    }
+
+    /// A parsed value as the Foundation types `JSONSerialization` writes.
+    static func foundationValue(_ v: JSONValue) -> Any {
+        switch v {
+        case .null: NSNull()
+        case .bool(let b): b
+        case .int(let i): i
+        case .double(let d): d
+        case .string(let s): s
+        case .array(let a): a.map(foundationValue)
+        case .object(let o): o.mapValues(foundationValue)
         }
-        guard let o = parsed as? JSONObject else { throw Problem.invalid("body", "must be a JSON object") }
-        return o
     }
 
     /// Resident registration numbers are refused on write (not masked): the field is named.
@@ -416,8 +428,10 @@ extension JobMatchService {
         var lineErrors: [Problem.LineError] = []
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line)) else { continue }
-            do { try refuseResidentNumbers(o, path: "") } catch { lineErrors.append(.init(line: lineNumber, field: error.field, reason: error.detail)) }
+            // a line that is not JSON is reported by the parse below
+            let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            guard let v = try? JSONValue.parse(line.dropFirst(bom)) else { continue }
+            do { try refuseResidentNumbers(Self.foundationValue(v), path: "") } catch { lineErrors.append(.init(line: lineNumber, field: error.field, reason: error.detail)) }
         }
         let parsed = JSONLines.parsePostings(bytes, file: "body")
         lineErrors += parsed.errors.map { .init(line: $0.line, field: $0.field, reason: $0.reason) }

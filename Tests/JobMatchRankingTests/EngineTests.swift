@@ -105,7 +105,12 @@ struct ConstraintTests {
         // and as adding each posting's terms as Strings (the bytes path is the same analysis)
         var strings = IndexBuilder()
         for p in postings {
-            let fields = MatchEngine.fieldTerms(p, analyzer)
+            let fields = [
+                analyzer.terms(p.title),
+                (p.skills + p.certificates).flatMap { analyzer.terms($0) },
+                analyzer.terms(p.description ?? ""),
+            ]
+            #expect(MatchEngine.fieldTerms(p, analyzer) == fields, "\(p.id)")
             var d = DocumentTerms()
             for f in fields {
                 for t in f { d.terms.append(t) }

@@ -328,6 +328,13 @@ struct ServiceCounsellingTests {
                 #expect(r.status == .badRequest)
                 #expect((r.object["detail"] as? String ?? "").contains("field 'desiredTitle' appears twice"), "\(r.text)")
             }
+            // malformed UTF-8 inside a string: the offending byte is named, not the string's start
+            try await client.execute(uri: "/v1/recommendations", method: .post, headers: .bearer(f.counsellorA, json: true),
+                                     body: ByteBuffer(bytes: Array(#"{"desiredTitle":"지게"#.utf8) + [0xEC, 0x28] + Array(#""}"#.utf8))) { r in
+                #expect(r.status == .badRequest)
+                #expect(r.object["field"] as? String == "body")
+                #expect((r.object["detail"] as? String ?? "").contains("malformed UTF-8 at byte 24 of the body"), "\(r.text)")
+            }
             try await client.execute(uri: "/v1/recommendations?top=3", method: .post, headers: .bearer(f.counsellorA, json: true),
                                      body: ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"desiredTitle":"지게차 운전원","regions":["경기"]}"#.utf8))) { r in
                 #expect(r.status == .ok, "\(r.text)")
@@ -440,11 +447,13 @@ struct ServiceWriteTests {
             var h = HTTPFields.bearer(f.staff)
             h[.contentType] = "application/x-ndjson"
             let bad = [Self.postingJSON("PX3", title: "좋은 공고"), #"{"id":"PX4","title":"","status":"open"}"#,
-                       Self.postingJSON("PX5", title: "주민번호", extra: " 문의 800101-1234567")].joined(separator: "\n")
+                       Self.postingJSON("PX5", title: "주민번호", extra: " 문의 800101-1234567"),
+                       // a line opened by a byte-order mark (files joined with `cat`) is checked too
+                       "\u{FEFF}" + Self.postingJSON("PX6", title: "주민번호", extra: " 문의 800101-1234567")].joined(separator: "\n")
             try await client.execute(uri: "/v1/postings:import", method: .post, headers: h, body: buffer(bad)) { r in
                 #expect(r.status == .unprocessableContent)
                 let errors = (r.object["errors"] as? [[String: Any]]) ?? []
-                #expect(errors.compactMap { $0["line"] as? Int } == [2, 3])
+                #expect(errors.compactMap { $0["line"] as? Int } == [2, 3, 4])
                 #expect(!r.text.contains("800101"))
             }
             #expect(try f.catalog.posting(id: "PX3") == nil)
