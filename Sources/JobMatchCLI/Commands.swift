@@ -108,15 +108,14 @@ struct IndexCommand: ParsableCommand {
             stamp = read.stamp
         }
         Console.progress("indexing \(records.count) postings…")
-        let engine = MatchEngine(postings: records, model: model)
-        do { try IndexDirectory.write(engine, to: out, catalog: stamp) } catch {
+        let built: IndexDirectory.BuildSummary
+        do { built = try IndexDirectory.build(consume records, model: model, to: out, catalog: stamp) } catch {
             Console.err("error: \(error)")
             throw ExitCode(2)
         }
         Console.progressDone()
         struct Summary: Encodable { var postings: Int; var open: Int; var vocabulary: Int; var indexBytes: Int; var out: String; var model: String }
-        let s = Summary(postings: engine.postings.count, open: engine.postings.filter(\.isOpen).count,
-                        vocabulary: engine.index.vocabulary.count, indexBytes: engine.index.byteCount, out: out,
+        let s = Summary(postings: built.postings, open: built.open, vocabulary: built.vocabulary, indexBytes: built.indexBytes, out: out,
                         model: "\(model.name) \(model.version)")
         if json { Console.out(Console.json(s)) } else {
             Console.out("indexed \(s.postings) postings (\(s.open) open), \(s.vocabulary) terms, \(s.indexBytes) bytes → \(out) [model \(s.model)]")

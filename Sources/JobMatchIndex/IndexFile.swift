@@ -64,6 +64,12 @@ package enum IndexFile {
     /// The file as pieces that share the index's arrays (``encode(_:records:)`` joins them):
     /// writing these pieces one by one never holds a second copy of the large sections.
     package static func pieces(_ index: InvertedIndex, records: [UInt8] = []) -> [FilePiece] {
+        pieces(index, records: .bytes(records))
+    }
+
+    /// ``pieces(_:records:)`` with the `records` payload given as a piece (it may wait in a
+    /// scratch file: ``FilePiece/spilled(_:)``).
+    package static func pieces(_ index: InvertedIndex, records: FilePiece) -> [FilePiece] {
         func writer(_ body: (inout ByteWriter) -> Void) -> FilePiece {
             var w = ByteWriter()
             body(&w)
@@ -87,7 +93,7 @@ package enum IndexFile {
             case .impacts: (s, [count(index.impacts.count), .floats(index.impacts)])
             case .signatures: (s, [count(index.signatures.count), .uint32s(index.signatures)])
             case .termFrequencies: (s, [count(index.termFrequencies.count), .bytes(index.termFrequencies)])
-            case .records: (s, [count(records.count), .bytes(records)])
+            case .records: (s, [count(records.count), records])
             }
         }
         var head = ByteWriter()

@@ -153,7 +153,7 @@ package struct IndexBuilder: Sendable {
         var cursor = Array(offsets.dropLast())
         var lists = PostingLists(vocabulary: Vocabulary(terms: sortedOld.map { vocabulary.terms[$0] }), documentCount: n, fieldLengths: lengths, offsets: offsets)
         lists.docs = [UInt32](repeating: 0, count: Int(offsets[t]))
-        lists.tfs = [UInt32](repeating: 0, count: Int(offsets[t]))
+        lists.tfBytes = [UInt8](repeating: 0, count: 3 * Int(offsets[t]))
         lastDoc = [Int32](repeating: -1, count: t)
         var slotOf = [Int](repeating: 0, count: t)
         for d in 0..<n {
@@ -247,13 +247,16 @@ struct PostingLists {
     var fieldLengths: [UInt32]
     var offsets: [UInt32]
     var docs: [UInt32] = []
-    /// Per entry, the three fields' term frequencies packed 10 bits each; a field whose value is
-    /// 1023 or more holds 1023 and the true counts are in `largeTF`.
-    var tfs: [UInt32] = []
-    var largeTF: [Int: [UInt32]] = [:]
+    /// Per entry, the three fields' term frequencies, one byte each (`tfBytes[3 · slot + field]`);
+    /// a value of 255 or more holds 255 and the true count is in `largeTF` (keyed by that
+    /// position). While every value is below 128 these bytes are, byte for byte, the
+    /// `termFrequencies` stream (LEB128 of a value below 128 is the value), which ``finish``
+    /// then takes over without a copy.
+    var tfBytes: [UInt8] = []
+    var largeTF: [Int: UInt32] = [:]
+    /// Some term frequency is 128 or more: the stream is encoded anew.
+    var wideTF = false
     var signatures: [UInt32] = []
-
-    static let tfMask: UInt32 = 1023
 
     init(vocabulary: Vocabulary, documentCount: Int, fieldLengths: [UInt32], offsets: [UInt32]) {
         self.vocabulary = vocabulary
@@ -262,30 +265,30 @@ struct PostingLists {
         self.offsets = offsets
     }
 
+    @inline(__always)
     mutating func setTF(slot: Int, field: Int, _ tf: UInt32) {
-        let shift = UInt32(10 * field)
-        if tf >= Self.tfMask || largeTF[slot] != nil {
-            var all = largeTF[slot] ?? (0..<3).map { (tfs[slot] >> UInt32(10 * $0)) & Self.tfMask }
-            all[field] = tf
-            largeTF[slot] = all
-            tfs[slot] = (tfs[slot] & ~(Self.tfMask << shift)) | (min(tf, Self.tfMask) << shift)
-        } else {
-            tfs[slot] = (tfs[slot] & ~(Self.tfMask << shift)) | (tf << shift)
+        let i = 3 * slot + field
+        if tf >= 128 {
+            wideTF = true
+            if tf >= 255 { largeTF[i] = tf } else { largeTF[i] = nil }
         }
+        tfBytes[i] = UInt8(min(tf, 255))
     }
 
     mutating func appendEntry(doc: UInt32, tf: (UInt32, UInt32, UInt32)) {
         let slot = docs.count
         docs.append(doc)
-        tfs.append(0)
+        tfBytes.append(contentsOf: [0, 0, 0])
         setTF(slot: slot, field: 0, tf.0)
         setTF(slot: slot, field: 1, tf.1)
         setTF(slot: slot, field: 2, tf.2)
     }
 
+    @inline(__always)
     func tf(slot: Int, field: Int) -> UInt32 {
-        let packed = (tfs[slot] >> UInt32(10 * field)) & Self.tfMask
-        return packed == Self.tfMask ? largeTF[slot]![field] : packed
+        let i = 3 * slot + field
+        let b = tfBytes[i]
+        return b == 255 ? largeTF[i]! : UInt32(b)
     }
 
     /// BM25 statistics of exactly these documents, impacts, and the term-frequency stream.
@@ -300,9 +303,10 @@ struct PostingLists {
         let avg = totalLength.map { n > 0 ? $0 / Double(n) : 0 }
         var dfDoc = [UInt32](repeating: 0, count: t)
         var dfField = [UInt32](repeating: 0, count: t * fieldCount)
+        precondition(fieldCount == 3 && tfBytes.count == 3 * docs.count, "PostingLists: three term frequencies per entry")
         var impacts = [Float](repeating: 0, count: docs.count)
         var stream: [UInt8] = []
-        stream.reserveCapacity(docs.count * fieldCount)
+        if wideTF { stream.reserveCapacity(docs.count * fieldCount + largeTF.count * 4) }
         var idf = [Double](repeating: 0, count: fieldCount)
         for term in 0..<t {
             let lo = Int(offsets[term]), hi = Int(offsets[term + 1])
@@ -319,7 +323,7 @@ struct PostingLists {
                 var first = true
                 for f in 0..<fieldCount {
                     let tf = tf(slot: slot, field: f)
-                    TermFrequencyStream.append(tf, to: &stream)
+                    if wideTF { TermFrequencyStream.append(tf, to: &stream) }
                     guard tf > 0 else { continue }
                     let s = parameters.fieldWeights[f] * idf[f]
                         * parameters.tfPart(tf: Int(tf), length: Int(fieldLengths[d * fieldCount + f]), averageLength: avg[f])
@@ -333,7 +337,7 @@ struct PostingLists {
             parameters: parameters, vocabulary: vocabulary, documentCount: n,
             documentFrequency: dfDoc, fieldDocumentFrequency: dfField,
             fieldLengths: fieldLengths, averageFieldLengths: avg,
-            offsets: offsets, docs: docs, impacts: impacts, signatures: signatures, termFrequencies: stream)
+            offsets: offsets, docs: docs, impacts: impacts, signatures: signatures, termFrequencies: wideTF ? stream : tfBytes)
     }
 }
 

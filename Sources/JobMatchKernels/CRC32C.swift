@@ -61,6 +61,36 @@ package enum CRC32C {
 
     package static func checksum(_ bytes: [UInt8]) -> UInt32 { checksum(bytes[...]) }
 
+    /// The CRC-32C of `a` followed by `b`, from the CRC of `a`, the CRC of `b` and `b`'s length,
+    /// without the bytes: appending `length` zero bits to a CRC is linear over GF(2), so it is a
+    /// 32×32 bit matrix, squared for each power of two of the length.
+    package static func combine(_ crcA: UInt32, _ crcB: UInt32, lengthOfB length: Int) -> UInt32 {
+        precondition(length >= 0, "CRC32C.combine: negative length")
+        guard length > 0 else { return crcA }
+        func times(_ matrix: [UInt32], _ vector: UInt32) -> UInt32 {
+            var sum: UInt32 = 0, v = vector, i = 0
+            while v != 0 {
+                if v & 1 != 0 { sum ^= matrix[i] }
+                v >>= 1
+                i += 1
+            }
+            return sum
+        }
+        func square(_ matrix: [UInt32]) -> [UInt32] { matrix.map { times(matrix, $0) } }
+        // one zero bit: shift right, folding the polynomial in when the low bit falls out
+        var oneBit = [UInt32](repeating: 0, count: 32)
+        oneBit[0] = 0x82F6_3B78
+        for n in 1..<32 { oneBit[n] = 1 << UInt32(n - 1) }
+        var zeros = square(square(square(oneBit)))  // eight zero bits: one zero byte
+        var crc = crcA, n = length
+        while n > 0 {
+            if n & 1 != 0 { crc = times(zeros, crc) }
+            n >>= 1
+            if n > 0 { zeros = square(zeros) }
+        }
+        return crc ^ crcB
+    }
+
     /// Bit-by-bit reference (tests compare the fast form with it).
     package static func reference(_ bytes: [UInt8]) -> UInt32 {
         var c: UInt32 = 0xFFFF_FFFF

@@ -11,34 +11,42 @@ package enum FilePiece: Sendable {
     case bytes([UInt8])
     case uint32s([UInt32])
     case floats([Float])
+    /// Bytes waiting in a scratch file (``SpillFile``), copied through a small buffer.
+    case spilled(SpilledBytes)
 
     package var count: Int {
         switch self {
         case .bytes(let b): b.count
         case .uint32s(let v): 4 * v.count
         case .floats(let v): 4 * v.count
+        case .spilled(let s): s.count
         }
+    }
+
+    /// Writes all of `raw` to `fd` (retrying short writes); the errno of a failure, or 0.
+    static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32) -> Int32 {
+        var written = 0
+        while written < raw.count {
+            let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            written += n
+        }
+        return 0
     }
 
     /// Writes the piece's bytes to `fd` (retrying short writes); the errno of a failure, or 0.
     func write(to fd: Int32) -> Int32 {
-        func all(_ raw: UnsafeRawBufferPointer) -> Int32 {
-            var written = 0
-            while written < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += n
-            }
-            return 0
-        }
+        let all = { (raw: UnsafeRawBufferPointer) in Self.writeAll(raw, to: fd) }
+        if case .spilled(let s) = self { return s.forEachChunk(all) }
         #if _endian(little)
         switch self {
         case .bytes(let b): return b.withUnsafeBytes(all)
         case .uint32s(let v): return v.withUnsafeBytes(all)
         case .floats(let v): return v.withUnsafeBytes(all)
+        case .spilled: return 0  // written above
         }
         #else
         var out: [UInt8] = []
@@ -47,12 +55,19 @@ package enum FilePiece: Sendable {
         #endif
     }
 
-    /// Appends the piece's bytes to `out`.
+    /// Appends the piece's bytes to `out`. A spilled piece is read back; a scratch file that
+    /// cannot be read stops the process (it was written by this process moments before).
     package func append(to out: inout [UInt8]) {
         switch self {
         case .bytes(let b): out.append(contentsOf: b)
         case .uint32s(let v): LittleEndian.append(v, to: &out)
         case .floats(let v): LittleEndian.append(v, to: &out)
+        case .spilled(let s):
+            let code = s.forEachChunk { raw in
+                out.append(contentsOf: raw)
+                return 0
+            }
+            precondition(code == 0, "FilePiece: the scratch file cannot be read back (errno \(code))")
         }
     }
 
@@ -62,6 +77,7 @@ package enum FilePiece: Sendable {
         for p in pieces {
             switch p {
             case .bytes(let b): crc = CRC32C.checksum(b[...], continuing: crc)
+            case .spilled(let s): crc = CRC32C.combine(crc, s.crc, lengthOfB: s.count)
             #if _endian(little)
             case .uint32s(let v): crc = v.withUnsafeBytes { CRC32C.checksum(raw: $0, continuing: crc) }
             case .floats(let v): crc = v.withUnsafeBytes { CRC32C.checksum(raw: $0, continuing: crc) }

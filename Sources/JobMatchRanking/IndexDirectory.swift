@@ -173,25 +173,70 @@ package enum IndexDirectory {
 
     /// Writes `engine` as a new segment (no delta) and makes it live.
     package static func write(_ engine: MatchEngine, to dir: String, catalog: CatalogStamp? = nil, io: any FileOperations = FileSystem.real) throws(JobMatchError) {
-        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
-        }
-        let held = try lock(dir, exclusive: true)
+        let held = try lockForWriting(dir)
         defer { withExtendedLifetime(held) {} }
         try writeLocked(engine, to: dir, catalog: catalog, io: io)
     }
 
+    /// What ``build(_:model:to:catalog:io:)`` wrote.
+    package struct BuildSummary: Sendable {
+        package var postings: Int
+        package var open: Int
+        package var vocabulary: Int
+        package var indexBytes: Int
+    }
+
+    /// Builds the index of `postings` and writes it as a new segment (no delta), made live: the
+    /// same files as ``write(_:to:catalog:io:)`` of `MatchEngine(postings:model:)`, without
+    /// building the engine (its per-posting attributes are worked out when the index is
+    /// opened). For a lower peak memory the postings' `records` section waits in a scratch file
+    /// in `dir` (``SpillFile``, unlinked at once) and the postings are let go batch by batch as
+    /// they are analysed, before the posting lists are laid out.
+    package static func build(_ postings: consuming [Posting], model: Model, to dir: String, catalog: CatalogStamp? = nil,
+                              io: any FileOperations = FileSystem.real) throws(JobMatchError) -> BuildSummary {
+        let held = try lockForWriting(dir)
+        defer { withExtendedLifetime(held) {} }
+        let sorted = postings.sorted { $0.id < $1.id }
+        _ = consume postings
+        let records: SpilledBytes
+        do {
+            var spill = try SpillFile(directory: dir)
+            try PostingRecords.encode(sorted, chunkBytes: 1 << 20) { (chunk) throws(FileSystem.Failure) in try spill.append(chunk) }
+            records = spill.finish()
+        } catch {
+            throw JobMatchError("\(error) while setting the postings aside for the new segment; the index was not changed (the previous one stays live)")
+        }
+        let count = sorted.count, open = sorted.count { $0.isOpen }
+        let builder = MatchEngine.analysed(consuming: consume sorted, analyzer: KoreanAnalyzer(configuration: model.analyzer))
+        let index = builder.build(parameters: model.ranking.bm25Parameters)
+        try writeSegment(index, records: .spilled(records), documents: count, open: open, model: model, to: dir, catalog: catalog, io: io)
+        return BuildSummary(postings: count, open: open, vocabulary: index.vocabulary.count, indexBytes: index.byteCount)
+    }
+
+    static func lockForWriting(_ dir: String) throws(JobMatchError) -> FileLock? {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
+        }
+        return try lock(dir, exclusive: true)
+    }
+
     static func writeLocked(_ engine: MatchEngine, to dir: String, catalog: CatalogStamp?, io: any FileOperations) throws(JobMatchError) {
+        try writeSegment(engine.index, records: .bytes(PostingRecords.encode(engine.postings)), documents: engine.postings.count,
+                         open: engine.postings.count { $0.isOpen }, model: engine.model, to: dir, catalog: catalog, io: io)
+    }
+
+    static func writeSegment(_ index: InvertedIndex, records: FilePiece, documents: Int, open: Int, model: Model,
+                             to dir: String, catalog: CatalogStamp?, io: any FileOperations) throws(JobMatchError) {
         let sequence = ((try? meta(dir))?.sequence ?? 0) + 1
         let segment = name("segment", sequence, "bin")
         // written piece by piece from the index's arrays: no second copy of the segment in memory
-        let pieces = IndexFile.pieces(engine.index, records: PostingRecords.encode(engine.postings))
+        let pieces = IndexFile.pieces(index, records: records)
         try writeFile(dir + "/" + segment, pieces, io)
         let m = Meta(
-            formatVersion: formatVersion, modelName: engine.model.name, modelVersion: engine.model.version,
-            modelFingerprint: fingerprint(engine.model), documentCount: engine.postings.count,
-            openCount: engine.postings.filter(\.isOpen).count, vocabularySize: engine.index.vocabulary.count,
-            sequence: sequence, segment: segment, segmentFooter: IndexFile.fingerprint(pieces), segmentDocuments: engine.postings.count,
+            formatVersion: formatVersion, modelName: model.name, modelVersion: model.version,
+            modelFingerprint: fingerprint(model), documentCount: documents,
+            openCount: open, vocabularySize: index.vocabulary.count,
+            sequence: sequence, segment: segment, segmentFooter: IndexFile.fingerprint(pieces), segmentDocuments: documents,
             delta: nil, deltaSHA256: nil, deltaDocuments: 0, deleted: [], catalogGeneration: catalog?.generation,
             catalogEpoch: catalog?.epoch)
         try commit(m, in: dir, io)

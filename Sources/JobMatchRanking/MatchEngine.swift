@@ -275,24 +275,55 @@ package struct MatchEngine: Sendable {
     /// ahead on a second thread while the first adds the previous batch: the same index as
     /// adding one posting after another (documents and terms are added in the same order).
     package static func buildIndex(_ postings: [Posting], analyzer: KoreanAnalyzer, parameters: BM25Parameters, batch: Int = 1024, pipelined: Bool? = nil) -> InvertedIndex {
-        let batches = stride(from: 0, to: postings.count, by: max(1, batch)).map { $0..<min($0 + max(1, batch), postings.count) }
-        guard pipelined ?? (Parallel.processors >= 2 && batches.count >= 2) else {
-            var builder = IndexBuilder()
-            for p in postings { builder.add(Self.documentTerms(p, analyzer)) }
-            return builder.build(parameters: parameters)
+        analysed(postings, analyzer: analyzer, batch: batch, pipelined: pipelined).build(parameters: parameters)
+    }
+
+    /// ``buildIndex(_:analyzer:parameters:batch:pipelined:)`` before the posting lists are laid
+    /// out: every posting analysed and added.
+    package static func analysed(_ postings: [Posting], analyzer: KoreanAnalyzer, batch: Int = 1024, pipelined: Bool? = nil) -> IndexBuilder {
+        let size = max(1, batch)
+        let count = (postings.count + size - 1) / size
+        return analysed(batches: count, analyzer: analyzer, pipelined: pipelined) { b in
+            Array(postings[(b * size)..<min(b * size + size, postings.count)])
         }
-        let analyse = { @Sendable (r: Range<Int>) -> [DocumentTerms] in r.map { Self.documentTerms(postings[$0], analyzer) } }
-        // Batch b + 1 is analysed in small pieces claimed by both threads, while the builder (one
-        // thread, documents in order) adds batch b; the pieces are put back in order, so the
-        // index is the same as one thread's.
+    }
+
+    /// ``analysed(_:analyzer:batch:pipelined:)`` that lets the postings go batch by batch as
+    /// they are analysed, handing the freed pages back every 16 batches (``Memory``): a build
+    /// that needs the postings no longer then holds them and the builder's entries together.
+    package static func analysed(consuming postings: consuming [Posting], analyzer: KoreanAnalyzer, batch: Int = 1024, pipelined: Bool? = nil) -> IndexBuilder {
+        let size = max(1, batch)
+        let count = (postings.count + size - 1) / size
+        var stack = consume postings
+        stack.reverse()  // taken from the end: each batch leaves the array as it is taken
+        let builder = analysed(batches: count, analyzer: analyzer, pipelined: pipelined) { b in
+            if b > 0 && b % 16 == 0 { Memory.releaseFreePages() }
+            return (0..<min(size, stack.count)).map { _ in stack.removeLast() }
+        }
+        Memory.releaseFreePages()
+        return builder
+    }
+
+    /// Adds batches `0..<batches` in order, `take(b)` giving batch `b`'s postings (called once
+    /// per batch, in order, on the calling thread). With two or more cores (or `pipelined`),
+    /// batch b + 1 is analysed in small pieces claimed by both threads while the builder (one
+    /// thread, documents in order) adds batch b; the pieces are put back in order, so the index
+    /// is the same as one thread's.
+    static func analysed(batches: Int, analyzer: KoreanAnalyzer, pipelined: Bool?, take: (Int) -> [Posting]) -> IndexBuilder {
+        guard pipelined ?? (Parallel.processors >= 2 && batches >= 2) else {
+            var builder = IndexBuilder()
+            for b in 0..<batches {
+                for p in take(b) { builder.add(Self.documentTerms(p, analyzer)) }
+            }
+            return builder
+        }
         let piece = 64
         let builder = Locked(IndexBuilder())
-        var ready = batches.isEmpty ? [] : analyse(batches[0])
-        for b in batches.indices {
+        var ready = batches == 0 ? [] : take(0).map { Self.documentTerms($0, analyzer) }
+        for b in 0..<batches {
             let current = ready
-            let pieces = b + 1 < batches.count
-                ? stride(from: batches[b + 1].lowerBound, to: batches[b + 1].upperBound, by: piece).map { $0..<min($0 + piece, batches[b + 1].upperBound) }
-                : []
+            let next = b + 1 < batches ? take(b + 1) : []
+            let pieces = stride(from: 0, to: next.count, by: piece).map { $0..<min($0 + piece, next.count) }
             let claimed = Locked(0)
             let done = Locked([[DocumentTerms]?](repeating: nil, count: pieces.count))
             let work = { @Sendable in
@@ -302,7 +333,7 @@ package struct MatchEngine: Sendable {
                         return n
                     }
                     guard i < pieces.count else { return }
-                    let terms = analyse(pieces[i])
+                    let terms = pieces[i].map { Self.documentTerms(next[$0], analyzer) }
                     done.withLock { $0[i] = terms }
                 }
             }
@@ -312,11 +343,10 @@ package struct MatchEngine: Sendable {
             }, work)
             ready = done.withLock { d in d.flatMap { $0! } }
         }
-        let finished = builder.withLock { b in
+        return builder.withLock { b in
             defer { b = IndexBuilder() }
             return b
         }
-        return finished.build(parameters: parameters)
     }
 
     /// Terms of each indexed field of a posting, as Strings (for `sample export` and tests): the

@@ -23,9 +23,21 @@ package enum PostingRecords {
     }
 
     package static func encode(_ postings: [Posting]) -> [UInt8] {
+        var all: [UInt8] = []
+        encode(postings, chunkBytes: 1 << 20) { all.append(contentsOf: $0) }
+        return all
+    }
+
+    /// ``encode(_:)`` handed to `sink` in runs of about `chunkBytes` (to a file, without holding
+    /// the whole section): the runs end to end are exactly ``encode(_:)``'s bytes.
+    package static func encode<E: Error>(_ postings: [Posting], chunkBytes: Int, to sink: ([UInt8]) throws(E) -> Void) throws(E) {
         var w = RecordWriter()
         w.u64(UInt64(postings.count))
         for p in postings {
+            if w.out.count >= chunkBytes {
+                try sink(w.out)
+                w.out.removeAll(keepingCapacity: true)
+            }
             var flags: UInt32 = 0
             func flag(_ bit: UInt32, _ on: Bool) { if on { flags |= 1 << bit } }
             flag(0, p.company != nil)
@@ -67,7 +79,7 @@ package enum PostingRecords {
             }
             for s in [p.category, p.source, p.url] { if let s { w.str(s) } }
         }
-        return w.out
+        try sink(w.out)
     }
 
     /// The postings back; any structural damage is a ``Failure`` naming the record and field.

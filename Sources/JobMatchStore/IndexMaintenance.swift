@@ -65,7 +65,7 @@ package enum IndexMaintenance {
     package static func full(_ catalog: Catalog, _ dir: String, _ model: Model, reason: String) throws -> Outcome {
         let (stamp, report) = try catalog.postingsWithGeneration()
         if let e = report.errors.first { throw JobMatchError("\(catalog.path): a stored posting does not validate (\(e)); the index was not rebuilt") }
-        try IndexDirectory.write(MatchEngine(postings: report.records, model: model), to: dir, catalog: stamp)
+        _ = try IndexDirectory.build(report.records, model: model, to: dir, catalog: stamp)
         return .rebuilt(reason: reason)
     }
 

@@ -302,7 +302,7 @@ struct IndexFileTests {
         #expect(InvertedIndex.mix(0) == 0xE220_A839_7B1D_CDAF)
     }
 
-    @Test("term frequencies are exact around the builder's one-byte limit and the lists' 10-bit one")
+    @Test("term frequencies are exact around the one-byte limits (builder entries, posting lists) and the one-byte varint")
     func largeTermFrequencies() {
         var b = IndexBuilder()
         b.add(fields: [["x"], [], []])
@@ -316,6 +316,14 @@ struct IndexFileTests {
         var values: [UInt32] = []
         while let v = TermFrequencyStream.next(index.termFrequencies, &pos) { values.append(v) }
         #expect(values == [254, 0, 1, 255, 0, 0, 0, 256, 0, 0, 0, 1_023, 0, 0, 1_500, 0, 0, 70_000, 1, 0, 0])
+        // below 128 the lists' bytes are the stream itself; 128 is the first two-byte varint
+        for (top, expected) in [(127, [UInt8]([2, 0, 0, 0, 127, 0, 0, 0, 1, 0, 0, 1])), (128, [2, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 1, 0, 0, 1])] {
+            var small = IndexBuilder()
+            small.add(fields: [["x", "x"], [], ["z"]])
+            small.add(fields: [[], Array(repeating: "y", count: top), ["z"]])
+            let i = small.build(parameters: BM25Parameters(k1: 1.2, b: 0.75, fieldWeights: [1.5, 1, 1]))
+            #expect(i.termFrequencies == expected, "\(top)")
+        }
     }
 
     @Test("merge refuses an order that repeats or reorders a segment's documents")

@@ -289,6 +289,46 @@ struct CRC32CTests {
         }
     }
 
+    @Test("combining two CRCs equals the CRC of the bytes end to end (against the bit-by-bit reference)")
+    func combine() {
+        var rng = SeededRandom(seed: 11)
+        for (n, m) in [(0, 0), (0, 5), (5, 0), (1, 1), (3, 8), (17, 64), (100, 1_000), (1, 65_537), (4_099, 3)] {
+            let a = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let b = (0..<m).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(CRC32C.combine(CRC32C.reference(a), CRC32C.reference(b), lengthOfB: m) == CRC32C.reference(a + b), "\(n) + \(m) bytes")
+        }
+    }
+
+    @Test("a spill file holds what was appended: count, CRC, read back and written as a piece")
+    func spillFile() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/spill-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var rng = SeededRandom(seed: 12)
+        var all: [UInt8] = []
+        var spill = try SpillFile(directory: dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "unlinked at once")
+        for n in [0, 1, 5_000, 1 << 20, 3, (1 << 20) + 7] {  // runs across the 1 MiB read-back buffer
+            let chunk = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            try spill.append(chunk)
+            all += chunk
+        }
+        let spilled = spill.finish()
+        #expect(spilled.count == all.count)
+        #expect(spilled.crc == CRC32C.checksum(all))
+        let head: [UInt8] = [9, 8, 7]
+        let pieces: [FilePiece] = [.bytes(head), .spilled(spilled), .uint32s([1, 2])]
+        let expected = head + all + [1, 0, 0, 0, 2, 0, 0, 0]
+        #expect(FilePiece.joined(pieces) == expected)
+        #expect(FilePiece.checksum(pieces) == CRC32C.checksum(expected))
+        let path = dir + "/out.bin"
+        try FileSystem.write(pieces: pieces, to: path)
+        #expect([UInt8](try #require(FileManager.default.contents(atPath: path))) == expected)
+        // an empty spill is an empty piece
+        let empty = try SpillFile(directory: dir).finish()
+        #expect(empty.count == 0 && FilePiece.joined([.spilled(empty)]).isEmpty && FilePiece.checksum([.bytes(head), .spilled(empty)]) == CRC32C.checksum(head))
+    }
+
     @Test("MappedBytes: a mapped file reads back what was written; ranges are checked copies")
     func mappedBytes() throws {
         let path = FileManager.default.temporaryDirectory.path + "/mapped-\(UUID().uuidString)"

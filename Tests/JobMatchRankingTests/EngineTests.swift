@@ -99,7 +99,13 @@ struct ConstraintTests {
         for batch in [1, 64, 65, 130, 699, 5000] {
             let piped = MatchEngine.buildIndex(postings, analyzer: analyzer, parameters: parameters, batch: batch, pipelined: true)
             #expect(piped == serial, "batch \(batch)")
+            // and letting the postings go batch by batch as they are analysed (`jobmatch index`)
+            for pipelined in [false, true] {
+                let consumed = MatchEngine.analysed(consuming: postings, analyzer: analyzer, batch: batch, pipelined: pipelined)
+                #expect(consumed.build(parameters: parameters) == serial, "batch \(batch), consuming, pipelined \(pipelined)")
+            }
         }
+        #expect(MatchEngine.analysed(consuming: [], analyzer: analyzer).build(parameters: parameters) == MatchEngine.buildIndex([], analyzer: analyzer, parameters: parameters))
         // and the same as the engine's own build
         #expect(MatchEngine(postings: postings, model: Fixtures.model()).index == serial)
         // and as adding each posting's terms as Strings (the bytes path is the same analysis)
@@ -382,6 +388,16 @@ struct RankingTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-canary-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try IndexDirectory.write(engine, to: dir)
+        // `jobmatch index` builds without the engine and sets the records aside in a scratch
+        // file: the same files, byte for byte, and no scratch file left behind
+        let built = dir + "-built"
+        defer { try? FileManager.default.removeItem(atPath: built) }
+        let summary = try IndexDirectory.build(report.records, model: Fixtures.model(), to: built)
+        #expect(summary.postings == 1 && summary.open == 1 && summary.vocabulary == engine.index.vocabulary.count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: built).sorted() == names(dir))
+        for f in try names(dir) where f != ".lock" {
+            #expect(FileManager.default.contents(atPath: built + "/" + f) == FileManager.default.contents(atPath: dir + "/" + f), "\(f)")
+        }
         var files = ""
         let names = try FileManager.default.contentsOfDirectory(atPath: dir)
         #expect(names.filter { !$0.hasPrefix(".") }.count == 2, "segment and index.json (and the lock file): \(names)")
@@ -393,6 +409,8 @@ struct RankingTests {
         }
         #expect(report.redactions == 5)
     }
+
+    private func names(_ dir: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: dir).sorted() }
 }
 
 @Suite("Employer direction")
@@ -630,6 +648,17 @@ struct ModelTests {
         let loaded = try IndexDirectory.load(dir, model: Fixtures.model())
         #expect(loaded.index == engine.index)
         for s in seekers { #expect(loaded.recommend(s, top: 5, asOf: asOf, explain: true) == engine.recommend(s, top: 5, asOf: asOf, explain: true)) }
+        // building without the engine (records set aside in a scratch file, postings let go as
+        // analysed), from postings in another order, writes the same bytes
+        let built = dir + "-built"
+        defer { try? FileManager.default.removeItem(atPath: built) }
+        let summary = try IndexDirectory.build(engine.postings.reversed(), model: Fixtures.model(), to: built)
+        #expect(summary.postings == engine.postings.count && summary.open == engine.postings.count { $0.isOpen })
+        #expect(summary.vocabulary == engine.index.vocabulary.count && summary.indexBytes == engine.index.byteCount)
+        for f in ["index.json", try IndexDirectory.meta(dir).segment] {
+            #expect(FileManager.default.contents(atPath: built + "/" + f) == FileManager.default.contents(atPath: dir + "/" + f), "\(f)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: built).sorted() == FileManager.default.contentsOfDirectory(atPath: dir).sorted())
         #expect(throws: JobMatchError.self) { try IndexDirectory.load(dir, model: Fixtures.model(ngramSizes: [2, 3])) }
         // a flipped byte inside the postings' records section
         let segment = dir + "/" + (try IndexDirectory.meta(dir)).segment
@@ -655,6 +684,11 @@ struct ModelTests {
         postings[1].salaryMax = 1_000_000
         let bytes = PostingRecords.encode(postings)
         #expect(try PostingRecords.decode(bytes) == postings)
+        for chunkBytes in [1, 40, 1_000] {  // handed over in runs: the same bytes end to end
+            var runs: [[UInt8]] = []
+            PostingRecords.encode(postings, chunkBytes: chunkBytes) { runs.append($0) }
+            #expect(runs.joined().elementsEqual(bytes) && runs.count > 1, "\(chunkBytes)")
+        }
         #expect(PostingRecords.encode(try PostingRecords.decode(bytes)) == bytes)
         #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(Array(bytes.dropLast(3))) }
         #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(bytes + [0]) }

@@ -10,4 +10,8 @@ int jm_crc32c_hardware_available(void);
 /// CRC-32C of n bytes at p continuing from crc (the finished value of the preceding bytes),
 /// with the CPU's instruction. Only call when jm_crc32c_hardware_available() returns 1.
 uint32_t jm_crc32c_hardware(uint32_t crc, const uint8_t *p, size_t n);
+
+/// Hands the C allocator's free pages back to the system (glibc's malloc_trim(0)); 1 when
+/// memory was released, 0 otherwise (and always 0 without glibc).
+int jm_release_free_pages(void);
 #endif

@@ -1,0 +1,14 @@
+import CKernels
+
+/// The C allocator's bookkeeping, kept here with the project's other C calls.
+package enum Memory {
+    /// Hands the allocator's free pages back to the system (glibc's `malloc_trim(0)`, in `CKernels`;
+    /// nothing elsewhere). Freeing many small blocks (the strings of 100k parsed postings) leaves their
+    /// pages resident in the allocator's heaps, and the large arrays allocated next come from
+    /// fresh pages: without this, memory already let go still counts in the process's peak.
+    /// Returns whether any memory was released.
+    @discardableResult
+    package static func releaseFreePages() -> Bool {
+        jm_release_free_pages() == 1
+    }
+}
