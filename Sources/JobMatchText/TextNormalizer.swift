@@ -22,6 +22,14 @@ package struct NormalizedText: Sendable {
         ends.removeAll(keepingCapacity: true)
     }
 
+    /// Room for `n` scalars in each array (one allocation each instead of growing by doubling).
+    mutating func reserveCapacity(_ n: Int) {
+        scalars.reserveCapacity(n)
+        classes.reserveCapacity(n)
+        starts.reserveCapacity(n)
+        ends.reserveCapacity(n)
+    }
+
     @inline(__always)
     mutating func append(_ s: Unicode.Scalar, start: Int, end: Int) {
         scalars.append(s)
@@ -46,6 +54,8 @@ package enum TextNormalizer {
 
     package static func normalize(_ text: String, into out: inout NormalizedText) {
         out.removeAll()
+        // a scalar takes 1–4 UTF-8 bytes: enough room for all but expanding compatibility forms
+        out.reserveCapacity(text.utf8.count)
         var pending: [Unicode.Scalar] = []
         var pendingStart = 0
         var offset = 0
