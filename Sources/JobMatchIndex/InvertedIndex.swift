@@ -278,7 +278,9 @@ struct PostingLists {
     mutating func appendEntry(doc: UInt32, tf: (UInt32, UInt32, UInt32)) {
         let slot = docs.count
         docs.append(doc)
-        tfBytes.append(contentsOf: [0, 0, 0])
+        tfBytes.append(0)
+        tfBytes.append(0)
+        tfBytes.append(0)
         setTF(slot: slot, field: 0, tf.0)
         setTF(slot: slot, field: 1, tf.1)
         setTF(slot: slot, field: 2, tf.2)
@@ -306,7 +308,7 @@ struct PostingLists {
         precondition(fieldCount == 3 && tfBytes.count == 3 * docs.count, "PostingLists: three term frequencies per entry")
         var impacts = [Float](repeating: 0, count: docs.count)
         var stream: [UInt8] = []
-        if wideTF { stream.reserveCapacity(docs.count * fieldCount + largeTF.count * 4) }
+        if wideTF { stream.reserveCapacity(docs.count * fieldCount + docs.count / 8) }
         var idf = [Double](repeating: 0, count: fieldCount)
         for term in 0..<t {
             let lo = Int(offsets[term]), hi = Int(offsets[term + 1])

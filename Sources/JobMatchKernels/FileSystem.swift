@@ -98,7 +98,11 @@ extension FileSystem {
         defer { close(fd) }
         for p in pieces {
             let code = p.write(to: fd)
-            if code != 0 { throw Failure(operation: "write", path: path, code: code) }
+            if code == 0 { continue }
+            if case .spilled(let s) = p {
+                throw Failure(operation: "copy the scratch file \(s.path) (unlinked) into", path: path, code: code)
+            }
+            throw Failure(operation: "write", path: path, code: code)
         }
     }
 }

@@ -6,28 +6,37 @@ import Darwin
 
 /// Bytes written out to a scratch file instead of being held in memory, for a large section that
 /// is produced early and written last (the postings' `records` while an index is built). The
-/// file is unlinked as soon as it is created, so nothing is left behind whatever happens; the
-/// descriptor is closed when the last ``SpilledBytes`` goes away. Built by appending, then
+/// file gets a fresh name (`O_EXCL`, never following a link) and is unlinked as soon as it is
+/// created, so nothing is left behind whatever happens; the descriptor is closed when the last
+/// ``SpilledBytes`` (or an unfinished ``SpillFile``) goes away. Built by appending, then
 /// ``finish()`` gives the immutable ``SpilledBytes`` (count and CRC-32C known).
 package struct SpillFile: ~Copyable {
-    private let spilled: SpilledBytes
+    private let file: SpillDescriptor
     private let path: String
     private var count = 0
     private var crc: UInt32 = 0
 
     /// Creates the scratch file in `directory` (the same file system as the file it is for).
     package init(directory: String) throws(FileSystem.Failure) {
-        let path = directory + "/.spill-\(getpid()).tmp"
-        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw FileSystem.Failure(operation: "create", path: path, code: errno) }
-        unlink(path)
+        var attempt = 0
+        var path = "", fd: Int32 = -1
+        while fd < 0 {
+            path = directory + "/.spill-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+            fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd < 0 {
+                attempt += 1
+                guard errno == EEXIST && attempt < 100 else { throw FileSystem.Failure(operation: "create", path: path, code: errno) }
+            }
+        }
+        let descriptor = SpillDescriptor(fd)
+        guard unlink(path) == 0 else { throw FileSystem.Failure(operation: "unlink", path: path, code: errno) }
+        file = descriptor
         self.path = path
-        spilled = SpilledBytes(fd: fd)
     }
 
     /// Appends `bytes` to the file.
     package mutating func append(_ bytes: [UInt8]) throws(FileSystem.Failure) {
-        let code = bytes.withUnsafeBytes { FilePiece.writeAll($0, to: spilled.fd) }
+        let code = bytes.withUnsafeBytes { FilePiece.writeAll($0, to: file.fd) }
         if code != 0 { throw FileSystem.Failure(operation: "write", path: path, code: code) }
         crc = CRC32C.checksum(bytes[...], continuing: crc)
         count += bytes.count
@@ -35,45 +44,55 @@ package struct SpillFile: ~Copyable {
 
     /// The bytes appended, as a piece of a file to write.
     package consuming func finish() -> SpilledBytes {
-        spilled.seal(count: count, crc: crc)
-        return spilled
+        SpilledBytes(file: file, path: path, count: count, crc: crc)
     }
 }
 
-/// The bytes of a finished ``SpillFile``: their count, CRC-32C and the open scratch file.
-package final class SpilledBytes: @unchecked Sendable {
-    // `count` and `crc` are set once, by `SpillFile.finish()`, before the object is shared;
-    // the file is only read (`pread`) after that.
+/// An open descriptor, closed when the object goes away.
+final class SpillDescriptor: Sendable {
     let fd: Int32
-    package private(set) var count = 0
-    package private(set) var crc: UInt32 = 0
+    init(_ fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+}
 
-    fileprivate init(fd: Int32) { self.fd = fd }
+/// The bytes of a finished ``SpillFile``: their count, CRC-32C and the open (unlinked) file.
+package final class SpilledBytes: Sendable {
+    let file: SpillDescriptor
+    /// The scratch file's name when it was created (for messages; it is already unlinked).
+    package let path: String
+    package let count: Int
+    package let crc: UInt32
 
-    fileprivate func seal(count: Int, crc: UInt32) {
+    fileprivate init(file: SpillDescriptor, path: String, count: Int, crc: UInt32) {
+        self.file = file
+        self.path = path
         self.count = count
         self.crc = crc
     }
 
-    deinit { close(fd) }
-
-    /// Calls `body` with each run of at most `chunk` bytes in order; the errno of a failed read
-    /// (or EIO for a file shorter than `count`), or 0.
+    /// Calls `body` with each run of at most `chunk` bytes in order, checking the bytes read
+    /// against the CRC-32C taken when they were written; the errno of a failed read, EIO for a
+    /// file shorter than `count` or bytes that changed, the first non-zero result of `body`, or 0.
     func forEachChunk(chunk: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) -> Int32) -> Int32 {
         var buffer = [UInt8](repeating: 0, count: min(chunk, max(count, 1)))
         var offset = 0
+        var read: UInt32 = 0
         while offset < count {
             let want = min(buffer.count, count - offset)
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(offset)) }
+            let n = buffer.withUnsafeMutableBytes { pread(file.fd, $0.baseAddress!, want, off_t(offset)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return errno
             }
             if n == 0 { return EIO }
-            let code = buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            let code = buffer.withUnsafeBytes { raw in
+                let run = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                read = CRC32C.checksum(raw: run, continuing: read)
+                return body(run)
+            }
             if code != 0 { return code }
             offset += n
         }
-        return 0
+        return read == crc ? 0 : EIO
     }
 }

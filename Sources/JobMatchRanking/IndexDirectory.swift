@@ -191,11 +191,12 @@ package enum IndexDirectory {
     /// building the engine (its per-posting attributes are worked out when the index is
     /// opened). For a lower peak memory the postings' `records` section waits in a scratch file
     /// in `dir` (``SpillFile``, unlinked at once) and the postings are let go batch by batch as
-    /// they are analysed, before the posting lists are laid out.
+    /// they are analysed, before the posting lists are laid out. The directory is locked only
+    /// for writing the files, as ``write(_:to:catalog:io:)`` does.
     package static func build(_ postings: consuming [Posting], model: Model, to dir: String, catalog: CatalogStamp? = nil,
                               io: any FileOperations = FileSystem.real) throws(JobMatchError) -> BuildSummary {
-        let held = try lockForWriting(dir)
-        defer { withExtendedLifetime(held) {} }
+        // built before the directory is locked: readers and updates wait only for the writing
+        try createDirectory(dir)
         let sorted = postings.sorted { $0.id < $1.id }
         _ = consume postings
         let records: SpilledBytes
@@ -209,15 +210,21 @@ package enum IndexDirectory {
         let count = sorted.count, open = sorted.count { $0.isOpen }
         let builder = MatchEngine.analysed(consuming: consume sorted, analyzer: KoreanAnalyzer(configuration: model.analyzer))
         let index = builder.build(parameters: model.ranking.bm25Parameters)
+        let held = try lock(dir, exclusive: true)
+        defer { withExtendedLifetime(held) {} }
         try writeSegment(index, records: .spilled(records), documents: count, open: open, model: model, to: dir, catalog: catalog, io: io)
         return BuildSummary(postings: count, open: open, vocabulary: index.vocabulary.count, indexBytes: index.byteCount)
     }
 
     static func lockForWriting(_ dir: String) throws(JobMatchError) -> FileLock? {
+        try createDirectory(dir)
+        return try lock(dir, exclusive: true)
+    }
+
+    static func createDirectory(_ dir: String) throws(JobMatchError) {
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw JobMatchError("\(dir): cannot create the index directory (\(error.localizedDescription))")
         }
-        return try lock(dir, exclusive: true)
     }
 
     static func writeLocked(_ engine: MatchEngine, to dir: String, catalog: CatalogStamp?, io: any FileOperations) throws(JobMatchError) {

@@ -301,6 +301,7 @@ package struct MatchEngine: Sendable {
         let builder = analysed(batches: count, analyzer: analyzer, pipelined: pipelined) { b in
             return (0..<min(size, stack.count)).map { _ in stack.removeLast() }
         }
+        stack = []  // its capacity too
         Memory.releaseFreePages()
         return builder
     }

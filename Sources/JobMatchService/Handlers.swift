@@ -430,7 +430,7 @@ extension JobMatchService {
             lineNumber += 1
             // a line that is not JSON is reported by the parse below
             let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-            guard let v = try? JSONValue.parse(line.dropFirst(bom)) else { continue }
+            guard let v = try? JSONValue.parse(line.dropFirst(bom)), case .object = v else { continue }
             do { try refuseResidentNumbers(Self.foundationValue(v), path: "") } catch { lineErrors.append(.init(line: lineNumber, field: error.field, reason: error.detail)) }
         }
         let parsed = JSONLines.parsePostings(bytes, file: "body")

@@ -63,9 +63,14 @@ package enum IndexMaintenance {
 
     /// A new segment of every catalog posting, stamped with the generation read with them.
     package static func full(_ catalog: Catalog, _ dir: String, _ model: Model, reason: String) throws -> Outcome {
-        let (stamp, report) = try catalog.postingsWithGeneration()
+        let stamp: IndexDirectory.CatalogStamp
+        var report: LoadReport<Posting>
+        (stamp, report) = try catalog.postingsWithGeneration()
         if let e = report.errors.first { throw JobMatchError("\(catalog.path): a stored posting does not validate (\(e)); the index was not rebuilt") }
-        _ = try IndexDirectory.build(report.records, model: model, to: dir, catalog: stamp)
+        // moved out of the report, so that the build can let them go as it analyses them
+        let records = report.records
+        report.records = []
+        _ = try IndexDirectory.build(consume records, model: model, to: dir, catalog: stamp)
         return .rebuilt(reason: reason)
     }
 

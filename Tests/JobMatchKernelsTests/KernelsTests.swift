@@ -324,6 +324,20 @@ struct CRC32CTests {
         let path = dir + "/out.bin"
         try FileSystem.write(pieces: pieces, to: path)
         #expect([UInt8](try #require(FileManager.default.contents(atPath: path))) == expected)
+        // bytes that changed in the scratch file after they were written are refused, naming it
+        let fdDir = "/proc/self/fd"
+        if let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDir),
+           let fd = fds.first(where: { ((try? FileManager.default.destinationOfSymbolicLink(atPath: fdDir + "/" + $0)) ?? "").contains(".spill-") }) {
+            let handle = try #require(FileHandle(forWritingAtPath: fdDir + "/" + fd))
+            try handle.seek(toOffset: 5_000)
+            try handle.write(contentsOf: Data([all[5_000] ^ 1]))
+            try handle.close()
+            #expect { try FileSystem.write(pieces: pieces, to: path) } throws: { error in
+                "\(error)".contains(spilled.path) && "\(error)".contains("Input/output error")
+            }
+        } else {
+            Issue.record("no /proc/self/fd entry for the scratch file")
+        }
         // an empty spill is an empty piece
         let empty = try SpillFile(directory: dir).finish()
         #expect(empty.count == 0 && FilePiece.joined([.spilled(empty)]).isEmpty && FilePiece.checksum([.bytes(head), .spilled(empty)]) == CRC32C.checksum(head))

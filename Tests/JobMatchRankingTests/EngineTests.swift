@@ -399,9 +399,9 @@ struct RankingTests {
             #expect(FileManager.default.contents(atPath: built + "/" + f) == FileManager.default.contents(atPath: dir + "/" + f), "\(f)")
         }
         var files = ""
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-        #expect(names.filter { !$0.hasPrefix(".") }.count == 2, "segment and index.json (and the lock file): \(names)")
-        for f in names { files += String(decoding: FileManager.default.contents(atPath: dir + "/" + f)!, as: UTF8.self) }
+        let listed = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(listed.filter { !$0.hasPrefix(".") }.count == 2, "segment and index.json (and the lock file): \(listed)")
+        for f in listed { files += String(decoding: FileManager.default.contents(atPath: dir + "/" + f)!, as: UTF8.self) }
         for c in canaries {
             #expect(!vocabulary.contains(c), "\(c) in vocabulary")
             #expect(!outputs.contains(c), "\(c) in outputs")

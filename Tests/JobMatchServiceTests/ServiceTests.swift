@@ -755,6 +755,19 @@ struct ServiceRoleMatrixTests {
                                      body: buffer(#"{"desiredTitle":"요양보호사","office":"\#(f.officeB)"}"#)) { r in
                 #expect(r.status == .unprocessableContent && r.object["field"] as? String == "office")
             }
+            // numbers, booleans and nulls pass through the body's reading as files read them
+            try await client.execute(uri: "/v1/seekers/SNEW3", method: .put, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"용접","salaryFloor":3000.0,"experienceYears":null,"regions":["경기"]}"#)) { r in
+                #expect(r.status == .created, "\(r.text)")
+            }
+            try await client.execute(uri: "/v1/seekers/SNEW4", method: .put, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"용접","experienceYears":true}"#)) { r in
+                #expect(r.status == .unprocessableContent && r.object["field"] as? String == "experienceYears", "\(r.text)")
+            }
+            try await client.execute(uri: "/v1/seekers/SNEW4", method: .put, headers: .bearer(f.counsellorA, json: true),
+                                     body: buffer(#"{"desiredTitle":"용접","salaryFloor":2500.5}"#)) { r in
+                #expect(r.status == .unprocessableContent && r.object["field"] as? String == "salaryFloor", "\(r.text)")
+            }
             try await client.execute(uri: "/v1/seekers/SNEW1", method: .get, headers: .bearer(f.counsellorB)) { r in #expect(r.status == .notFound) }
             try await client.execute(uri: "/v1/seekers/SNEW1/recommendations?top=3", method: .get, headers: .bearer(f.counsellorA)) { r in
                 #expect(r.status == .ok && ((r.object["results"] as? [Any]) ?? []).count == 3)
@@ -763,6 +776,8 @@ struct ServiceRoleMatrixTests {
         #expect(try f.catalog.seeker(id: "SNEW1")?.office == f.officeA)
         #expect(try f.catalog.seeker(id: "SNEW1")?.regions.count == 2)
         #expect(try f.catalog.seeker(id: "SNEW2") == nil)
+        #expect(try f.catalog.seeker(id: "SNEW3")?.salaryFloor == 3000)
+        #expect(try f.catalog.seeker(id: "SNEW4") == nil)
     }
 
     @Test("candidates rank only the caller's office's seekers, each listed seeker access-logged; closed posting is 409")
