@@ -850,6 +850,40 @@ struct ModelTests {
             #expect(failures >= 40, "compact \(compact): \(failures) failing writes exercised")
         }
     }
+
+    @Test("disk full and I/O errors while a full build replaces an index (records set aside in a scratch file): the previous index stays live, nothing is left behind")
+    func buildDiskFullAndIOErrors() throws {
+        let model = Fixtures.model()
+        let (engine, _) = fixtureEngine()
+        var next = engine.postings
+        for i in next.indices where i % 2 == 0 { next[i].title += " 새로" }
+        let expected = MatchEngine(postings: next, model: model)
+        func attempt(_ io: FaultyFiles) throws -> (String, Result<IndexDirectory.BuildSummary, JobMatchError>) {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-build-faults-\(UUID().uuidString)").path
+            try IndexDirectory.write(engine, to: dir)
+            return (dir, Result { () throws(JobMatchError) in try IndexDirectory.build(next, model: model, to: dir, io: io) })
+        }
+        let probe = FaultyFiles()
+        let (probeDir, ok) = try attempt(probe)
+        defer { try? FileManager.default.removeItem(atPath: probeDir) }
+        #expect(try ok.get().postings == next.count)
+        #expect(try IndexDirectory.load(probeDir, model: model).index == expected.index)
+        var failures = 0
+        let budgets = stride(from: 0, to: probe.bytes, by: max(1, probe.bytes / 30)).map { FaultyFiles(budget: $0) }
+        let errors = (0..<probe.operations).map { FaultyFiles(failAt: $0) }
+        for io in budgets + errors {
+            let (dir, r) = try attempt(io)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            guard case .failure(let error) = r else { continue }
+            failures += 1
+            #expect(error.message.contains("No space left on device") || error.message.contains("Input/output error"), "\(error)")
+            #expect(error.message.contains("the index was not changed"), "\(error)")
+            let live = try IndexDirectory.load(dir, model: model)
+            #expect(live.index == engine.index && live.postings == engine.postings)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasSuffix(".tmp") }, "no temporary or scratch file")
+        }
+        #expect(failures >= 30, "\(failures) failing writes exercised")
+    }
 }
 
 @Suite("Occupations inferred from the seeker's words")
