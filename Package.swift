@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "JobMatchService", "JobMatchStore", "JobMatchRanking", "JobMatchSample", "JobMatchKernels", "JobMatchTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
