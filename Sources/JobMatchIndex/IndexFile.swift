@@ -68,8 +68,12 @@ package enum IndexFile {
     }
 
     /// ``pieces(_:records:)`` with the `records` payload given as a piece (it may wait in a
-    /// scratch file: ``FilePiece/spilled(_:)``).
-    package static func pieces(_ index: InvertedIndex, records: FilePiece) -> [FilePiece] {
+    /// scratch file: ``FilePiece/spilled(_:)``), and likewise the impacts when the index was
+    /// built without keeping them (``IndexBuilder/build(parameters:impactsRun:emitImpacts:)``):
+    /// `impacts`, little-endian `Float`s, one per entry of `index.docs`.
+    package static func pieces(_ index: InvertedIndex, impacts: FilePiece? = nil, records: FilePiece) -> [FilePiece] {
+        let impacts = impacts ?? .floats(index.impacts)
+        precondition(impacts.count == 4 * index.docs.count, "IndexFile: \(impacts.count) bytes of impacts for \(index.docs.count) entries")
         func writer(_ body: (inout ByteWriter) -> Void) -> FilePiece {
             var w = ByteWriter()
             body(&w)
@@ -90,7 +94,7 @@ package enum IndexFile {
             case .fieldLengths: (s, [count(index.fieldLengths.count), .uint32s(index.fieldLengths)])
             case .offsets: (s, [count(index.offsets.count), .uint32s(index.offsets)])
             case .documents: (s, [count(index.docs.count), .uint32s(index.docs)])
-            case .impacts: (s, [count(index.impacts.count), .floats(index.impacts)])
+            case .impacts: (s, [count(index.docs.count), impacts])
             case .signatures: (s, [count(index.signatures.count), .uint32s(index.signatures)])
             case .termFrequencies: (s, [count(index.termFrequencies.count), .bytes(index.termFrequencies)])
             case .records: (s, [count(records.count), records])

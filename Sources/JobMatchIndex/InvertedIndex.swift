@@ -7,12 +7,18 @@ package struct IndexBuilder: Sendable {
     /// Term bytes → id: most lookups end here without hashing the `String` (see ``UTF8Map``);
     /// a miss is resolved through `vocabulary` (`String` equality) and remembered.
     private var byteIDs = UTF8Map()
-    /// Flat (term, field, tf) entries of every document; `docStart[d]..<docStart[d+1]`. Five
-    /// bytes an entry (tens of millions of them at 100k postings): the term id and field packed
-    /// in one `UInt32` (``Entry``), the tf in one byte, a tf of 255 or more in `entryLargeTF`.
+    /// Flat (term, field, tf) entries of every document, in runs of ``chunkDocuments``
+    /// documents (`entryChunks`; the run being filled is `entries`) so that laying out the
+    /// posting lists can let each run go once it is copied. Five bytes an entry (tens of
+    /// millions of them at 100k postings): the term id and field packed in one `UInt32`
+    /// (``Entry``), the tf in one byte, a tf of 255 or more in `entryLargeTF` (keyed by the
+    /// entry's number over all documents).
+    private var entryChunks: [(entries: [UInt32], tf: [UInt8])] = []
     private var entries: [UInt32] = []
     private var entryTF: [UInt8] = []
     private var entryLargeTF: [Int: UInt32] = [:]
+    /// Entries of the documents before the run being filled.
+    private var entriesBefore = 0
     private var docStart: [Int] = [0]
     private var lengths: [UInt32] = []
     /// Per term id, the count in the field being added and the (document, field) it belongs
@@ -21,18 +27,38 @@ package struct IndexBuilder: Sendable {
     private var fieldStamp: [UInt32] = []
     private var stamp: UInt32 = 0
     private var order: [UInt32] = []
+    /// Per term id: the documents containing it (any field), and the last one counted.
+    private var documentFrequency: [UInt32] = []
+    private var lastDocument: [Int32] = []
+    /// MinHash: per term id its ``InvertedIndex/signatureLength`` hash values (from its text),
+    /// and per document the position-wise minimum over its title and description terms.
+    private var hashRows: [UInt32] = []
+    private var signatures: [UInt32] = []
+    private var signatureRows: [UInt32] = []
+
+    /// Documents per run of entries.
+    static let chunkDocuments = 1024
 
     package init() {}
 
     package var documentCount: Int { docStart.count - 1 }
 
+    private var entryCount: Int { entriesBefore + entries.count }
+
     private mutating func termID(_ u: UnsafeBufferPointer<UInt8>) -> UInt32 {
         if let id = byteIDs.value(forBytes: u) { return id }
-        let id = vocabulary.intern(String(decoding: u, as: UTF8.self))
+        let term = String(decoding: u, as: UTF8.self)
+        let id = vocabulary.intern(term)
         byteIDs.insert(bytes: u, id)
         if Int(id) >= countInField.count {
             countInField.append(0)
             fieldStamp.append(0)
+            documentFrequency.append(0)
+            lastDocument.append(-1)
+            let h0 = InvertedIndex.textHash(term)
+            for j in 0..<InvertedIndex.signatureLength {
+                hashRows.append(UInt32(truncatingIfNeeded: InvertedIndex.mix(h0 &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32))
+            }
         }
         return id
     }
@@ -56,6 +82,9 @@ package struct IndexBuilder: Sendable {
     package mutating func add(_ document: DocumentTerms) -> UInt32 {
         precondition(document.fieldEnds.count == IndexField.allCases.count, "IndexBuilder.add: expected \(IndexField.allCases.count) fields")
         let terms = document.terms
+        let d = Int32(documentCount)
+        let skills = IndexField.skills.rawValue
+        signatureRows.removeAll(keepingCapacity: true)
         terms.bytes.withUnsafeBufferPointer { bytes in
             var t = 0
             for (f, end) in document.fieldEnds.enumerated() {
@@ -80,121 +109,125 @@ package struct IndexBuilder: Sendable {
                 }
                 for id in order {
                     let tf = countInField[Int(id)]
-                    if tf >= UInt32(UInt8.max) { entryLargeTF[entries.count] = tf }
+                    if tf >= UInt32(UInt8.max) { entryLargeTF[entryCount] = tf }
                     entries.append(Entry.pack(term: id, field: f))
                     entryTF.append(UInt8(min(tf, UInt32(UInt8.max))))
+                    if lastDocument[Int(id)] != d {
+                        lastDocument[Int(id)] = d
+                        documentFrequency[Int(id)] += 1
+                    }
                 }
+                if f != skills { signatureRows.append(contentsOf: order) }
                 lengths.append(UInt32(end - first))
             }
         }
-        docStart.append(entries.count)
-        return UInt32(documentCount - 1)
+        let k = InvertedIndex.signatureLength
+        signatures.append(contentsOf: repeatElement(UInt32.max, count: k))
+        RowMinimum.fold(hashRows, width: k, rows: signatureRows, into: &signatures, at: Int(d) * k)
+        docStart.append(entryCount)
+        if documentCount % Self.chunkDocuments == 0 {
+            entriesBefore += entries.count
+            entryChunks.append((entries, entryTF))
+            entries = []
+            entryTF = []
+        }
+        return UInt32(d)
     }
 
     /// The index of the documents added. Term ids follow the terms' sorted order (not the
     /// order they were met), so the same set of documents always gives the same index, however
     /// it was assembled (``InvertedIndex/merged(_:_:order:)`` relies on it).
-    /// Consuming: the documents' entries are let go once the posting lists and signatures are
-    /// laid out, before the impacts are worked out (lower peak memory).
+    /// Consuming: the documents' entries are let go run by run as the posting lists are laid
+    /// out, before the impacts are worked out (lower peak memory).
     package consuming func build(parameters: BM25Parameters) -> InvertedIndex {
-        let fieldCount = IndexField.allCases.count
-        precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
-        let built = layOut()
-        self = IndexBuilder()
-        return built.finish(parameters: parameters)
+        laidOut(parameters).finish(parameters: parameters)
     }
 
-    /// Posting lists with signatures. The signatures need only each document's entries: a
-    /// second thread computes them while this one lays out the posting lists.
-    private func layOut() -> PostingLists {
-        let signatures = Locked<[UInt32]>([])
-        let lists = Locked<PostingLists?>(nil)
-        let builder = self
-        Parallel.both({
-            let s = builder.signatures()
-            signatures.withLock { $0 = s }
-        }, {
-            let l = builder.postingLists()
-            lists.withLock { $0 = l }
-        })
-        var built = lists.withLock { l in
-            defer { l = nil }
-            return l!
-        }
-        built.signatures = signatures.withLock { s in
-            defer { s = [] }
-            return s
-        }
-        return built
+    /// ``build(parameters:)`` with the impacts handed to `emit` in runs of about `run` values, in
+    /// slot order, instead of being kept (``PostingLists/finish(parameters:run:emit:)``): the
+    /// index returned has no impacts. The segment's largest section need not be held.
+    package consuming func build<E: Error>(parameters: BM25Parameters, impactsRun run: Int,
+                                           emitImpacts emit: (inout [Float]) throws(E) -> Void) throws(E) -> InvertedIndex {
+        try laidOut(parameters).finish(parameters: parameters, run: run, emit: emit)
+    }
+
+    private consuming func laidOut(_ parameters: BM25Parameters) -> PostingLists {
+        let fieldCount = IndexField.allCases.count
+        precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
+        var lists = postingLists()
+        lists.signatures = signatures
+        return lists
     }
 
     /// The documents' entries as posting lists (term ids in sorted term order), no signatures.
-    func postingLists() -> PostingLists {
+    /// Each run of entries is released once copied.
+    mutating func postingLists() -> PostingLists {
+        if !entries.isEmpty || entryChunks.isEmpty {
+            entriesBefore += entries.count
+            entryChunks.append((entries, entryTF))
+            entries = []
+            entryTF = []
+        }
         let n = documentCount
         let t = vocabulary.count
         // canonical term ids: the rank of the term in sorted order
         let sortedOld = (0..<t).sorted { vocabulary.terms[$0] < vocabulary.terms[$1] }
         var newID = [UInt32](repeating: 0, count: t)
         for (rank, old) in sortedOld.enumerated() { newID[old] = UInt32(rank) }
-        // per term: documents containing it (any field)
-        var dfDoc = [UInt32](repeating: 0, count: t)
-        var lastDoc = [Int32](repeating: -1, count: t)
-        for d in 0..<n {
-            for e in docStart[d]..<docStart[d + 1] {
-                let term = Int(newID[Entry.term(entries[e])])
-                if lastDoc[term] != Int32(d) {
-                    lastDoc[term] = Int32(d)
-                    dfDoc[term] += 1
-                }
-            }
-        }
         var offsets = [UInt32](repeating: 0, count: t + 1)
-        for i in 0..<t { offsets[i + 1] = offsets[i] + dfDoc[i] }
+        for (rank, old) in sortedOld.enumerated() { offsets[rank + 1] = offsets[rank] + documentFrequency[old] }
         var cursor = Array(offsets.dropLast())
         var lists = PostingLists(vocabulary: Vocabulary(terms: sortedOld.map { vocabulary.terms[$0] }), documentCount: n, fieldLengths: lengths, offsets: offsets)
-        lists.docs = [UInt32](repeating: 0, count: Int(offsets[t]))
-        lists.tfBytes = [UInt8](repeating: 0, count: 3 * Int(offsets[t]))
-        lastDoc = [Int32](repeating: -1, count: t)
+        let slots = Int(offsets[t])
+        // written slot by slot below (every slot once, all three of its bytes), so the pages
+        // are taken only as they are filled, while the runs of entries are let go
+        var docs = [UInt32](unsafeUninitializedCapacity: slots) { _, count in count = slots }
+        var tfBytes = [UInt8](unsafeUninitializedCapacity: 3 * slots) { _, count in count = 3 * slots }
+        var largeTF: [Int: UInt32] = [:]
+        var wideTF = false
+        var lastDoc = [Int32](repeating: -1, count: t)
         var slotOf = [Int](repeating: 0, count: t)
-        for d in 0..<n {
-            for e in docStart[d]..<docStart[d + 1] {
-                let term = Int(newID[Entry.term(entries[e])])
-                if lastDoc[term] != Int32(d) {
-                    lastDoc[term] = Int32(d)
-                    slotOf[term] = Int(cursor[term])
-                    cursor[term] += 1
-                    lists.docs[slotOf[term]] = UInt32(d)
+        docs.withUnsafeMutableBufferPointer { docs in
+            tfBytes.withUnsafeMutableBufferPointer { tfBytes in
+                for c in entryChunks.indices {
+                    let (chunkEntries, chunkTF) = entryChunks[c]
+                    entryChunks[c] = ([], [])
+                    let firstDoc = c * Self.chunkDocuments
+                    let base = docStart[firstDoc]
+                    for d in firstDoc..<min(n, firstDoc + Self.chunkDocuments) {
+                        for e in docStart[d]..<docStart[d + 1] {
+                            let entry = chunkEntries[e - base]
+                            let term = Int(newID[Entry.term(entry)])
+                            if lastDoc[term] != Int32(d) {
+                                lastDoc[term] = Int32(d)
+                                let slot = Int(cursor[term])
+                                slotOf[term] = slot
+                                cursor[term] += 1
+                                docs[slot] = UInt32(d)
+                                tfBytes[3 * slot] = 0
+                                tfBytes[3 * slot + 1] = 0
+                                tfBytes[3 * slot + 2] = 0
+                            }
+                            let tf = chunkTF[e - base] == UInt8.max ? entryLargeTF[e]! : UInt32(chunkTF[e - base])
+                            let i = 3 * slotOf[term] + Entry.field(entry)
+                            if tf >= 128 {
+                                wideTF = true
+                                if tf >= 255 { largeTF[i] = tf }
+                            }
+                            tfBytes[i] = UInt8(min(tf, 255))
+                        }
+                    }
+                    if c % 4 == 3 { Memory.releaseFreePages() }
                 }
-                let tf = entryTF[e] == UInt8.max ? entryLargeTF[e]! : UInt32(entryTF[e])
-                lists.setTF(slot: slotOf[term], field: Entry.field(entries[e]), tf)
             }
         }
+        entryChunks = []
+        precondition(cursor.indices.allSatisfy { cursor[$0] == offsets[$0 + 1] }, "IndexBuilder: posting lists not filled")
+        lists.docs = docs
+        lists.tfBytes = tfBytes
+        lists.largeTF = largeTF
+        lists.wideTF = wideTF
         return lists
-    }
-
-    /// MinHash signatures of each document's title + description terms (near-duplicate checks),
-    /// hashed from the terms' text so that they do not depend on term ids.
-    func signatures() -> [UInt32] {
-        let k = InvertedIndex.signatureLength
-        let n = documentCount
-        // a term's k hash values depend only on its text: worked out once per term, then each
-        // document takes the position-wise minimum of its terms' rows
-        var table = [UInt32](repeating: 0, count: vocabulary.count * k)
-        for (t, term) in vocabulary.terms.enumerated() {
-            let h0 = InvertedIndex.textHash(term)
-            for j in 0..<k {
-                table[t * k + j] = UInt32(truncatingIfNeeded: InvertedIndex.mix(h0 &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15) >> 32)
-            }
-        }
-        var out = [UInt32](repeating: .max, count: n * k)
-        var rows: [UInt32] = []
-        let skills = IndexField.skills.rawValue
-        for d in 0..<n {
-            rows.removeAll(keepingCapacity: true)
-            for e in docStart[d]..<docStart[d + 1] where Entry.field(entries[e]) != skills { rows.append(UInt32(Entry.term(entries[e]))) }
-            RowMinimum.fold(table, width: k, rows: rows, into: &out, at: d * k)
-        }
-        return out
     }
 }
 
@@ -295,6 +328,15 @@ struct PostingLists {
 
     /// BM25 statistics of exactly these documents, impacts, and the term-frequency stream.
     consuming func finish(parameters: BM25Parameters) -> InvertedIndex {
+        var kept: [Float] = []
+        let index = finish(parameters: parameters, run: .max) { (impacts: inout [Float]) throws(Never) in kept = impacts }
+        return index.with(impacts: kept)
+    }
+
+    /// ``finish(parameters:)`` with the impacts handed to `emit` in slot order, in runs of about
+    /// `run` values (the buffer is emptied after each call), instead of being kept: the index
+    /// returned has no impacts. For writing a segment without holding its largest section.
+    consuming func finish<E: Error>(parameters: BM25Parameters, run: Int, emit: (inout [Float]) throws(E) -> Void) throws(E) -> InvertedIndex {
         let fieldCount = InvertedIndex.fieldCount
         let n = documentCount
         let t = vocabulary.count
@@ -306,7 +348,8 @@ struct PostingLists {
         var dfDoc = [UInt32](repeating: 0, count: t)
         var dfField = [UInt32](repeating: 0, count: t * fieldCount)
         precondition(fieldCount == 3 && tfBytes.count == 3 * docs.count, "PostingLists: three term frequencies per entry")
-        var impacts = [Float](repeating: 0, count: docs.count)
+        var impacts: [Float] = []
+        impacts.reserveCapacity(min(run, docs.count))
         var stream: [UInt8] = []
         if wideTF { stream.reserveCapacity(docs.count * fieldCount + docs.count / 8) }
         var idf = [Double](repeating: 0, count: fieldCount)
@@ -332,14 +375,19 @@ struct PostingLists {
                     sum = first ? s : sum + s
                     first = false
                 }
-                impacts[slot] = Float(sum)
+                impacts.append(Float(sum))
+                if impacts.count >= run {
+                    try emit(&impacts)
+                    impacts.removeAll(keepingCapacity: true)
+                }
             }
         }
+        if !impacts.isEmpty || docs.isEmpty { try emit(&impacts) }
         return InvertedIndex(
             parameters: parameters, vocabulary: vocabulary, documentCount: n,
             documentFrequency: dfDoc, fieldDocumentFrequency: dfField,
             fieldLengths: fieldLengths, averageFieldLengths: avg,
-            offsets: offsets, docs: docs, impacts: impacts, signatures: signatures, termFrequencies: wideTF ? stream : tfBytes)
+            offsets: offsets, docs: docs, impacts: [], signatures: signatures, termFrequencies: wideTF ? stream : tfBytes)
     }
 }
 
@@ -495,6 +543,15 @@ package struct InvertedIndex: Sendable, Equatable {
 
     package static let fieldCount = IndexField.allCases.count
     package static let signatureLength = 64
+
+    /// The same index with `impacts` (one per entry of `docs`).
+    func with(impacts: [Float]) -> InvertedIndex {
+        InvertedIndex(
+            parameters: parameters, vocabulary: vocabulary, documentCount: documentCount,
+            documentFrequency: documentFrequency, fieldDocumentFrequency: fieldDocumentFrequency,
+            fieldLengths: fieldLengths, averageFieldLengths: averageFieldLengths,
+            offsets: offsets, docs: docs, impacts: impacts, signatures: signatures, termFrequencies: termFrequencies)
+    }
 
     /// FNV-1a over the UTF-8 bytes: a fixed hash of a term's text.
     package static func textHash(_ term: String) -> UInt64 { StableHash.fnv1a(term) }

@@ -190,8 +190,8 @@ package enum IndexDirectory {
     /// same files as ``write(_:to:catalog:io:)`` of `MatchEngine(postings:model:)`, without
     /// building the engine (its per-posting attributes are worked out when the index is
     /// opened). For a lower peak memory the postings' `records` section waits in a scratch file
-    /// in `dir` (``SpillFile``, unlinked at once) and the postings are let go batch by batch as
-    /// they are analysed, before the posting lists are laid out. The directory is locked only
+    /// in `dir` (``SpillFile``, unlinked at once), the postings are let go batch by batch as
+    /// they are analysed, and the impacts go to a second scratch file as they are worked out. The directory is locked only
     /// for writing the files, as ``write(_:to:catalog:io:)`` does.
     package static func build(_ postings: consuming [Posting], model: Model, to dir: String, catalog: CatalogStamp? = nil,
                               io: any FileOperations = FileSystem.real) throws(JobMatchError) -> BuildSummary {
@@ -209,11 +209,27 @@ package enum IndexDirectory {
         }
         let count = sorted.count, open = sorted.count { $0.isOpen }
         let builder = MatchEngine.analysed(consuming: consume sorted, analyzer: KoreanAnalyzer(configuration: model.analyzer))
-        let index = builder.build(parameters: model.ranking.bm25Parameters)
+        // the impacts (the segment's largest section) wait in a scratch file too, written as
+        // they are worked out
+        let index: InvertedIndex
+        let impacts: SpilledBytes
+        do {
+            var spill = try SpillFile(directory: dir)
+            var bytes: [UInt8] = []
+            index = try builder.build(parameters: model.ranking.bm25Parameters, impactsRun: 1 << 18) { (run: inout [Float]) throws(FileSystem.Failure) in
+                bytes.removeAll(keepingCapacity: true)
+                LittleEndian.append(run, to: &bytes)
+                try spill.append(bytes)
+            }
+            impacts = spill.finish()
+        } catch {
+            throw JobMatchError("\(error) while setting the impacts aside for the new segment; the index was not changed (the previous one stays live)")
+        }
         let held = try lock(dir, exclusive: true)
         defer { withExtendedLifetime(held) {} }
-        try writeSegment(index, records: .spilled(records), documents: count, open: open, model: model, to: dir, catalog: catalog, io: io)
-        return BuildSummary(postings: count, open: open, vocabulary: index.vocabulary.count, indexBytes: index.byteCount)
+        try writeSegment(index, impacts: .spilled(impacts), records: .spilled(records), documents: count, open: open, model: model,
+                         to: dir, catalog: catalog, io: io)
+        return BuildSummary(postings: count, open: open, vocabulary: index.vocabulary.count, indexBytes: index.byteCount + impacts.count)
     }
 
     static func lockForWriting(_ dir: String) throws(JobMatchError) -> FileLock? {
@@ -232,12 +248,12 @@ package enum IndexDirectory {
                          open: engine.postings.count { $0.isOpen }, model: engine.model, to: dir, catalog: catalog, io: io)
     }
 
-    static func writeSegment(_ index: InvertedIndex, records: FilePiece, documents: Int, open: Int, model: Model,
+    static func writeSegment(_ index: InvertedIndex, impacts: FilePiece? = nil, records: FilePiece, documents: Int, open: Int, model: Model,
                              to dir: String, catalog: CatalogStamp?, io: any FileOperations) throws(JobMatchError) {
         let sequence = ((try? meta(dir))?.sequence ?? 0) + 1
         let segment = name("segment", sequence, "bin")
         // written piece by piece from the index's arrays: no second copy of the segment in memory
-        let pieces = IndexFile.pieces(index, records: records)
+        let pieces = IndexFile.pieces(index, impacts: impacts, records: records)
         try writeFile(dir + "/" + segment, pieces, io)
         let m = Meta(
             formatVersion: formatVersion, modelName: model.name, modelVersion: model.version,

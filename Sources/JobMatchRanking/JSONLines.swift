@@ -47,13 +47,25 @@ package enum JSONLines {
     /// Longest accepted line; a longer one is rejected (not parsed) with its size.
     package static let maxLineBytes = 1 << 20
 
+    /// The file read in blocks of `blockBytes` (``load(_:kind:_:id:blockBytes:)``): the same
+    /// report as ``parsePostings(_:file:parts:)`` of its bytes, without holding them all.
     package static func loadPostings(path: String) throws(JobMatchError) -> LoadReport<Posting> {
-        parse(try read(path), file: path, kind: "posting", RecordParsing.posting, id: \.id)
+        try loadPostings(path: path, blockBytes: defaultBlockBytes)
+    }
+
+    package static func loadPostings(path: String, blockBytes: Int) throws(JobMatchError) -> LoadReport<Posting> {
+        try load(path, kind: "posting", RecordParsing.posting, id: \.id, blockBytes: blockBytes)
     }
 
     package static func loadSeekers(path: String) throws(JobMatchError) -> LoadReport<Seeker> {
-        parse(try read(path), file: path, kind: "seeker", RecordParsing.seeker, id: \.id)
+        try loadSeekers(path: path, blockBytes: defaultBlockBytes)
     }
+
+    package static func loadSeekers(path: String, blockBytes: Int) throws(JobMatchError) -> LoadReport<Seeker> {
+        try load(path, kind: "seeker", RecordParsing.seeker, id: \.id, blockBytes: blockBytes)
+    }
+
+    package static let defaultBlockBytes = 8 << 20
 
     /// `parts`: line ranges parsed side by side (default: one per core for a file of 1 MiB or
     /// more); the report does not depend on it.
@@ -90,6 +102,159 @@ package enum JSONLines {
         return bytes
     }
 
+    /// Reads the file at `path` block by block and parses its complete lines as they arrive, so
+    /// that only the records (not the file's bytes) are held. The report is the same as
+    /// ``parse(_:file:kind:_:id:parts:)`` of the whole file: a byte-order mark opening the file
+    /// is skipped, a line may end in CR LF, a final line needs no line end, and a line longer
+    /// than ``maxLineBytes`` is rejected with its size without being kept (it is skipped as it
+    /// streams past). A file with nothing but white space is an error.
+    static func load<R: Sendable>(
+        _ path: String, kind: String,
+        _ parseRecord: @Sendable (RecordFields, inout Int) throws(FieldError) -> R, id: (R) -> String,
+        blockBytes: Int
+    ) throws(JobMatchError) -> LoadReport<R> {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw JobMatchError("\(path): no such file")
+        }
+        if isDir.boolValue { throw JobMatchError("\(path): is a directory, expected a JSON Lines file") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw JobMatchError("\(path): cannot be read (permissions?)") }
+        defer { close(fd) }
+        var merger = LineMerger<R>(file: path)
+        var pending: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: max(1, blockBytes))
+        var bomChecked = false, sawContent = false, atEnd = false
+        // an over-long line streaming past: its bytes so far, whether they are all blanks (a CR
+        // that may end the line is held back in `heldCR`)
+        var skipping: (bytes: Int, blank: Bool, heldCR: Bool)?
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func finishSkipped(_ s: (bytes: Int, blank: Bool, heldCR: Bool)) {
+            let length = s.bytes - (s.heldCR ? 1 : 0)
+            merger.add(s.blank ? .blank : .rejected(field: nil, reason: Self.overLong(length, kind: kind)), id: id)
+        }
+        while !atEnd {
+            let got = block.withUnsafeMutableBytes { raw -> Int in
+                while true {
+                    let n = Glibc.read(fd, raw.baseAddress!, raw.count)
+                    if n < 0 && errno == EINTR { continue }
+                    return n < 0 ? -Int(errno) : n
+                }
+            }
+            if got < 0 { throw JobMatchError("\(path): read failed after \(merger.lineCount) line(s) (\(String(cString: strerror(Int32(-got)))))") }
+            atEnd = got == 0
+            var chunk = block[..<got]
+            if !bomChecked {
+                pending.append(contentsOf: chunk)
+                guard pending.count >= 3 || atEnd else { continue }
+                bomChecked = true
+                let bom = pending.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+                chunk = pending[bom...]
+                pending = []
+            }
+            if !sawContent { sawContent = chunk.contains { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) } }
+            if var s = skipping {
+                // the rest of an over-long line: up to its line end, if this chunk has it
+                let end = chunk.firstIndex(of: 0x0A) ?? chunk.endIndex
+                for b in chunk[..<end] {
+                    if s.heldCR { s.blank = false }
+                    s.heldCR = b == 0x0D
+                    if !s.heldCR && !isBlank(b) { s.blank = false }
+                    s.bytes += 1
+                }
+                if end == chunk.endIndex && !atEnd {
+                    skipping = s
+                    continue
+                }
+                finishSkipped(s)
+                skipping = nil
+                chunk = end < chunk.endIndex ? chunk[(end + 1)...] : chunk[chunk.endIndex...]
+            }
+            // complete lines: up to the last line end (at the end of the file, everything); what
+            // was pending before holds no line end
+            let after = chunk.lastIndex(of: 0x0A).map { chunk.endIndex - $0 - 1 }
+            pending.append(contentsOf: chunk)
+            let complete = atEnd ? pending.count : after.map { pending.count - $0 } ?? 0
+            if complete > 0 {
+                merger.parse(pending[..<complete], kind: kind, parseRecord, id: id)
+                pending.removeFirst(complete)
+            }
+            if !atEnd && pending.count > maxLineBytes + 1 {
+                // longer than any accepted line (even with a CR) and no line end yet
+                var s = (bytes: 0, blank: true, heldCR: false)
+                for b in pending {
+                    if s.heldCR { s.blank = false }
+                    s.heldCR = b == 0x0D
+                    if !s.heldCR && !isBlank(b) { s.blank = false }
+                    s.bytes += 1
+                }
+                skipping = s
+                pending = []
+            }
+        }
+        if !sawContent { throw JobMatchError("\(path): the file is empty (no records)") }
+        return merger.report
+    }
+
+    static func overLong(_ length: Int, kind: String) -> String {
+        "the line is \(length) bytes; a \(kind) record may be at most \(maxLineBytes) bytes"
+    }
+
+    /// Outcomes of lines added in file order into a report: line numbers, duplicate ids (the
+    /// first line with an id keeps it), redaction counts.
+    struct LineMerger<R: Sendable> {
+        var report: LoadReport<R>
+        var lineCount = 0
+        var firstLine: [String: Int] = [:]
+
+        init(file: String) { report = LoadReport(file: file) }
+
+        mutating func add(_ outcome: LineOutcome<R>, id: (R) -> String) {
+            lineCount += 1
+            let lineNo = lineCount
+            switch outcome {
+            case .blank:
+                return
+            case .rejected(let field, let reason):
+                report.errors.append(RecordError(file: report.file, line: lineNo, field: field, reason: reason))
+            case .parsed(let record, let redactions):
+                let rid = id(record)
+                if let first = firstLine[rid] {
+                    report.errors.append(RecordError(file: report.file, line: lineNo, field: "id", reason: "duplicate id '\(rid)': already used on line \(first)"))
+                    return
+                }
+                firstLine[rid] = lineNo
+                report.records.append(record)
+                report.lines.append(lineNo)
+                report.redactions += redactions
+            }
+        }
+
+        /// The lines of `bytes` (split at LF; a CR before it is not part of the line; the last
+        /// line needs no LF), parsed side by side (`parts`, default one per core for 1 MiB or
+        /// more) and added in order.
+        mutating func parse(
+            _ bytes: ArraySlice<UInt8>, kind: String, _ parseRecord: @Sendable (RecordFields, inout Int) throws(FieldError) -> R,
+            id: (R) -> String, parts: Int? = nil
+        ) {
+            var lines: [Range<Int>] = []
+            var start = bytes.startIndex
+            while start < bytes.endIndex {
+                var end = start
+                while end < bytes.endIndex && bytes[end] != 0x0A { end += 1 }
+                var lineEnd = end
+                if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                lines.append(start..<lineEnd)
+                start = end + 1
+            }
+            let n = parts ?? (bytes.count >= parallelBytes ? Parallel.processors : 1)
+            let outcomes = Parallel.map(count: lines.count, parts: n) { [lines] range in
+                range.map { i in parseLine(bytes[lines[i]], kind: kind, parseRecord) }
+            }
+            for outcome in outcomes { add(outcome, id: id) }
+        }
+    }
+
     /// What one line gave: nothing (blank), a rejection, or a record.
     enum LineOutcome<R: Sendable>: Sendable {
         case blank
@@ -108,43 +273,10 @@ package enum JSONLines {
         _ parseRecord: @Sendable (RecordFields, inout Int) throws(FieldError) -> R, id: (R) -> String,
         parts: Int? = nil
     ) -> LoadReport<R> {
-        var report = LoadReport<R>(file: file)
-        // each line's bytes without its end (\n, and a \r before it)
-        var lines: [Range<Int>] = []
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            var lineEnd = end
-            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            lines.append(start..<lineEnd)
-            start = end + 1
-        }
-        let n = parts ?? (bytes.count >= parallelBytes ? Parallel.processors : 1)
-        let outcomes = Parallel.map(count: lines.count, parts: n) { [lines] range in
-            range.map { i in parseLine(bytes[lines[i]], kind: kind, parseRecord) }
-        }
-        var firstLine: [String: Int] = [:]
-        for (i, outcome) in outcomes.enumerated() {
-            let lineNo = i + 1
-            switch outcome {
-            case .blank:
-                continue
-            case .rejected(let field, let reason):
-                report.errors.append(RecordError(file: file, line: lineNo, field: field, reason: reason))
-            case .parsed(let record, let redactions):
-                let rid = id(record)
-                if let first = firstLine[rid] {
-                    report.errors.append(RecordError(file: file, line: lineNo, field: "id", reason: "duplicate id '\(rid)': already used on line \(first)"))
-                    continue
-                }
-                firstLine[rid] = lineNo
-                report.records.append(record)
-                report.lines.append(lineNo)
-                report.redactions += redactions
-            }
-        }
-        return report
+        var merger = LineMerger<R>(file: file)
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        merger.parse(body, kind: kind, parseRecord, id: id, parts: parts)
+        return merger.report
     }
 
     /// One line checked on its own (everything but duplicate ids).
@@ -153,7 +285,7 @@ package enum JSONLines {
     ) -> LineOutcome<R> {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
         if line.count > maxLineBytes {
-            return .rejected(field: nil, reason: "the line is \(line.count) bytes; a \(kind) record may be at most \(maxLineBytes) bytes")
+            return .rejected(field: nil, reason: overLong(line.count, kind: kind))
         }
         if let bad = firstInvalidUTF8(line) {
             return .rejected(field: nil, reason: "malformed UTF-8 at byte \(bad + 1) of the line")

@@ -299,6 +299,9 @@ package struct MatchEngine: Sendable {
         var stack = consume postings
         stack.reverse()  // taken from the end: each batch leaves the array as it is taken
         let builder = analysed(batches: count, analyzer: analyzer, pipelined: pipelined) { b in
+            // the pages of the postings analysed so far go back to the system as the builder's
+            // entries grow (glibc keeps freed memory otherwise)
+            if b % 4 == 3 { Memory.releaseFreePages() }
             return (0..<min(size, stack.count)).map { _ in stack.removeLast() }
         }
         stack = []  // its capacity too

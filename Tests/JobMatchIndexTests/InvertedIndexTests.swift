@@ -76,6 +76,51 @@ struct InvertedIndexTests {
         }
     }
 
+    @Test("over several runs of builder entries the index equals the reference, and impacts handed out in runs are the kept ones")
+    func entryRunsAndEmittedImpacts() throws {
+        var rng = SeededRandom(seed: 41)
+        let run = IndexBuilder.chunkDocuments
+        for count in [0, 1, run - 1, run, run + 1, 2 * run, 2 * run + 577] {
+            let docs = randomCorpus(&rng, docs: count)
+            let params = BM25Parameters(k1: 1.1, b: 0.7, fieldWeights: [2, 1.5, 1])
+            var builder = IndexBuilder()
+            for d in docs { builder.add(fields: d) }
+            let index = builder.build(parameters: params)
+            // posting lists: every document containing the term, ascending, once
+            for (t, term) in index.vocabulary.terms.enumerated() {
+                let expected = docs.indices.filter { d in docs[d].contains { $0.contains(term) } }.map(UInt32.init)
+                #expect(Array(index.postings(UInt32(t)).docs) == expected, "\(count) documents, term \(term)")
+            }
+            var query: [String: Double] = [:]
+            for i in 0..<5 { query["t\(i * 7)"] = Double(i + 1) / 2 }
+            let weighted = query.compactMap { (t, w) in index.vocabulary.id(of: t).map { WeightedTerm(term: $0, weight: Float(w)) } }
+                .sorted { $0.term < $1.term }
+            var acc = ScoreAccumulator(capacity: 0)
+            index.accumulate(weighted, into: &acc)
+            let ref = ReferenceScorer.scores(documents: docs, query: query, parameters: params)
+            for d in 0..<count {
+                #expect(abs(Double(acc.scores[d]) - ref[d]) <= 1e-4 * max(1, abs(ref[d])), "\(count) documents, doc \(d)")
+            }
+            for size in [1, 7, 4096] {
+                var again = IndexBuilder()
+                for d in docs { again.add(fields: d) }
+                var emitted: [Float] = [], calls = 0
+                let bare = again.build(parameters: params, impactsRun: size) { (impacts: inout [Float]) throws(Never) in
+                    #expect(impacts.count <= size)
+                    emitted += impacts
+                    calls += 1
+                }
+                #expect(bare.impacts.isEmpty && emitted.count == index.docs.count && calls >= 1)
+                #expect(emitted.map(\.bitPattern) == index.impacts.map(\.bitPattern), "\(count) documents, runs of \(size)")
+                #expect(bare.docs == index.docs && bare.termFrequencies == index.termFrequencies && bare.signatures == index.signatures)
+                let file = IndexFile.pieces(bare, impacts: .floats(emitted), records: .bytes([1, 2, 3]))
+                var bytes: [UInt8] = []
+                for piece in file { piece.append(to: &bytes) }
+                #expect(bytes == IndexFile.encode(index, records: [1, 2, 3]))
+            }
+        }
+    }
+
     @Test func postingListsAreSortedAndDocumentFrequenciesCount() {
         var builder = IndexBuilder()
         builder.add(fields: [["a", "b"], [], ["a"]])

@@ -157,6 +157,57 @@ struct LoadingTests {
         #expect(j.errors.last?.reason == "not valid JSON: the text ends before the value is complete (truncated?)")
     }
 
+    @Test("read block by block, a file gives the report of its bytes parsed whole, whatever the block size")
+    func streamedLoadEqualsWholeParse() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func same<R: Equatable>(_ a: LoadReport<R>, _ b: LoadReport<R>, _ what: String) {
+            #expect(a.records == b.records, "\(what): records")
+            #expect(a.lines == b.lines && a.errors == b.errors && a.redactions == b.redactions && a.file == b.file, "\(what): \(a.errors) vs \(b.errors)")
+        }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let line = { (id: String) in Array(#"{"id":"\#(id)","title":"간호사 채용","description":"연락 010-1234-5678"}"#.utf8) }
+        // small: a byte-order mark, CR LF, blank and white lines, malformed UTF-8, a duplicate id,
+        // a mark opening a later line, a bad line, and a last line without a line end
+        var small = bom + line("A") + Array("\r\n\r\n \t \n".utf8) + line("B") + [0x0A]
+        small += Array(#"{"id":"C","title":""#.utf8) + [0xFF] + Array("\"}\n".utf8)
+        small += line("A") + [0x0A] + bom + line("D") + Array("\n{\"id\":\n\r\n".utf8) + line("E")
+        let smallPath = dir.appendingPathComponent("small.jsonl").path
+        #expect(FileManager.default.createFile(atPath: smallPath, contents: Data(small)))
+        let whole = JSONLines.parsePostings(small, file: smallPath)
+        #expect(whole.records.map(\.id) == ["A", "B", "D", "E"] && whole.errors.map(\.line) == [5, 6, 8] && whole.redactions == 4)
+        for block in [1, 2, 3, 4, 5, 17, 64, 1 << 20] {
+            same(try JSONLines.loadPostings(path: smallPath, blockBytes: block), whole, "block \(block)")
+        }
+        same(try JSONLines.loadPostings(path: smallPath), whole, "default block")
+        // over-long lines stream past without being kept: one with text, one of blanks (skipped
+        // as blank), both ending in CR LF; one exactly at the limit before its CR (refused for
+        // its content); a CR kept as JSON white space; a last over-long line ending in a CR
+        let limit = JSONLines.maxLineBytes
+        var big = line("F") + [0x0A]
+        big += Array(#"{"id":"G","description":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: limit + 10) + Array("\"}\r\n".utf8)
+        big += [UInt8](repeating: 0x20, count: limit + 3) + Array("\t\r\n".utf8)
+        big += [UInt8](repeating: 0x20, count: limit - 2) + Array("{}\r\n".utf8)
+        big += line("H") + Array("\r\r\n".utf8)
+        big += [UInt8](repeating: UInt8(ascii: "b"), count: limit + 1) + [0x0D]
+        let bigPath = dir.appendingPathComponent("big.jsonl").path
+        #expect(FileManager.default.createFile(atPath: bigPath, contents: Data(big)))
+        let bigWhole = JSONLines.parsePostings(big, file: bigPath)
+        #expect(bigWhole.records.map(\.id) == ["F", "H"] && bigWhole.errors.map(\.line) == [2, 4, 6])
+        #expect(bigWhole.errors.map(\.reason).filter { $0.contains("bytes; a posting record may be at most") }.count == 2)
+        for block in [4093, 65_536, limit, limit + 1, limit + 2, 3 << 20] {
+            same(try JSONLines.loadPostings(path: bigPath, blockBytes: block), bigWhole, "block \(block)")
+        }
+        // seekers go the same way
+        let seekers = Array("{\"id\":\"S1\",\"desiredTitle\":\"간호사\"}\n\n{\"id\":\"S1\"}\r\n{\"id\":\"S2\",\"desiredTitle\":\"요양보호사\"}".utf8)
+        let seekerPath = dir.appendingPathComponent("seekers.jsonl").path
+        #expect(FileManager.default.createFile(atPath: seekerPath, contents: Data(seekers)))
+        let seekerWhole = JSONLines.parseSeekers(seekers, file: seekerPath)
+        #expect(seekerWhole.errors.map(\.line) == [3])
+        for block in [1, 7, 1 << 20] { same(try JSONLines.loadSeekers(path: seekerPath, blockBytes: block), seekerWhole, "seekers, block \(block)") }
+    }
+
     @Test func emptyAndMissingFilesAreClearErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jm-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
