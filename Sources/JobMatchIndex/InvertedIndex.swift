@@ -154,6 +154,16 @@ package struct IndexBuilder: Sendable {
     private consuming func laidOut(_ parameters: BM25Parameters) -> PostingLists {
         let fieldCount = IndexField.allCases.count
         precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
+        // what only adding needed goes before the lists take their pages
+        let signatures = self.signatures
+        self.signatures = []
+        byteIDs = UTF8Map()
+        hashRows = []
+        signatureRows = []
+        countInField = []
+        fieldStamp = []
+        lastDocument = []
+        order = []
         var lists = postingLists()
         lists.signatures = signatures
         return lists
@@ -179,8 +189,10 @@ package struct IndexBuilder: Sendable {
         var cursor = Array(offsets.dropLast())
         var lists = PostingLists(vocabulary: Vocabulary(terms: sortedOld.map { vocabulary.terms[$0] }), documentCount: n, fieldLengths: lengths, offsets: offsets)
         let slots = Int(offsets[t])
-        // written slot by slot below (every slot once, all three of its bytes), so the pages
-        // are taken only as they are filled, while the runs of entries are let go
+        // Left uninitialised (trivial types): the loop below writes every slot exactly once, all
+        // three of its bytes, before anything reads them (each term's cursor runs from its
+        // offset to the next; checked after the loop), so the pages are taken only as they are
+        // filled, while the runs of entries are let go.
         var docs = [UInt32](unsafeUninitializedCapacity: slots) { _, count in count = slots }
         var tfBytes = [UInt8](unsafeUninitializedCapacity: 3 * slots) { _, count in count = 3 * slots }
         var largeTF: [Int: UInt32] = [:]

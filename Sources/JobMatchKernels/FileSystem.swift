@@ -142,3 +142,49 @@ private func systemFsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) }
 #elseif canImport(Darwin)
 private func systemFsync(_ fd: Int32) -> Int32 { Darwin.fsync(fd) }
 #endif
+
+#if canImport(Glibc)
+private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Glibc.read(fd, p, n) }
+#elseif canImport(Darwin)
+private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { Darwin.read(fd, p, n) }
+#endif
+
+/// A file read front to back in blocks through one reused buffer (`read(2)`), for inputs too
+/// large to hold whole. The descriptor is closed when the reader goes away.
+package struct FileBlockReader: ~Copyable {
+    private let fd: Int32
+    private let path: String
+    private var buffer: [UInt8]
+
+    /// Opens `path` for reading, `blockBytes` (at least 1) at a time.
+    package init(path: String, blockBytes: Int) throws(FileSystem.Failure) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystem.Failure(operation: "open", path: path, code: errno) }
+        self.fd = fd
+        self.path = path
+        buffer = [UInt8](repeating: 0, count: max(1, blockBytes))
+    }
+
+    deinit { close(fd) }
+
+    /// The next block: `blockBytes` bytes, fewer only where the file ends; nil at its end. The
+    /// slice shares the reader's buffer: let it go before asking for the next block.
+    package mutating func next() throws(FileSystem.Failure) -> ArraySlice<UInt8>? {
+        var got = 0
+        let fd = self.fd
+        let code: Int32 = buffer.withUnsafeMutableBytes { raw in
+            while got < raw.count {
+                let n = systemRead(fd, raw.baseAddress! + got, raw.count - got)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if n == 0 { break }
+                got += n
+            }
+            return 0
+        }
+        if code != 0 { throw FileSystem.Failure(operation: "read", path: path, code: code) }
+        return got == 0 ? nil : buffer[..<got]
+    }
+}

@@ -85,23 +85,6 @@ package enum JSONLines {
         return .success(s)
     }
 
-    package static func read(_ path: String) throws(JobMatchError) -> [UInt8] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw JobMatchError("\(path): no such file")
-        }
-        if isDir.boolValue { throw JobMatchError("\(path): is a directory, expected a JSON Lines file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JobMatchError("\(path): cannot be read (permissions?)")
-        }
-        let bytes = [UInt8](data)
-        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
-        if !body.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
-            throw JobMatchError("\(path): the file is empty (no records)")
-        }
-        return bytes
-    }
-
     /// Reads the file at `path` block by block and parses its complete lines as they arrive, so
     /// that only the records (not the file's bytes) are held. The report is the same as
     /// ``parse(_:file:kind:_:id:parts:)`` of the whole file: a byte-order mark opening the file
@@ -118,12 +101,12 @@ package enum JSONLines {
             throw JobMatchError("\(path): no such file")
         }
         if isDir.boolValue { throw JobMatchError("\(path): is a directory, expected a JSON Lines file") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw JobMatchError("\(path): cannot be read (permissions?)") }
-        defer { close(fd) }
+        var reader: FileBlockReader
+        do { reader = try FileBlockReader(path: path, blockBytes: blockBytes) } catch {
+            throw JobMatchError("\(path): cannot be read (\(String(cString: strerror(error.code))))")
+        }
         var merger = LineMerger<R>(file: path)
         var pending: [UInt8] = []
-        var block = [UInt8](repeating: 0, count: max(1, blockBytes))
         var bomChecked = false, sawContent = false, atEnd = false
         // an over-long line streaming past: its bytes so far, whether they are all blanks (a CR
         // that may end the line is held back in `heldCR`)
@@ -134,16 +117,12 @@ package enum JSONLines {
             merger.add(s.blank ? .blank : .rejected(field: nil, reason: Self.overLong(length, kind: kind)), id: id)
         }
         while !atEnd {
-            let got = block.withUnsafeMutableBytes { raw -> Int in
-                while true {
-                    let n = Glibc.read(fd, raw.baseAddress!, raw.count)
-                    if n < 0 && errno == EINTR { continue }
-                    return n < 0 ? -Int(errno) : n
-                }
+            let block: ArraySlice<UInt8>?
+            do { block = try reader.next() } catch {
+                throw JobMatchError("\(path): cannot be read after line \(merger.lineCount) (\(String(cString: strerror(error.code))))")
             }
-            if got < 0 { throw JobMatchError("\(path): read failed after \(merger.lineCount) line(s) (\(String(cString: strerror(Int32(-got)))))") }
-            atEnd = got == 0
-            var chunk = block[..<got]
+            atEnd = block == nil
+            var chunk = block ?? []
             if !bomChecked {
                 pending.append(contentsOf: chunk)
                 guard pending.count >= 3 || atEnd else { continue }

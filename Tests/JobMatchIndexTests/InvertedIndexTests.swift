@@ -361,6 +361,24 @@ struct IndexFileTests {
         var values: [UInt32] = []
         while let v = TermFrequencyStream.next(index.termFrequencies, &pos) { values.append(v) }
         #expect(values == [254, 0, 1, 255, 0, 0, 0, 256, 0, 0, 0, 1_023, 0, 0, 1_500, 0, 0, 70_000, 1, 0, 0])
+        // the same in a later run of builder entries (past the first 1,024 documents), with a
+        // last, partial run of documents that have no terms at all
+        var later = IndexBuilder()
+        let run = IndexBuilder.chunkDocuments
+        for _ in 0..<(run + 476) { later.add(fields: [["x"], [], []]) }
+        later.add(fields: [["x"], Array(repeating: "c", count: 300), Array(repeating: "f", count: 70_000)])
+        for _ in 0..<(run - 477) { later.add(fields: [["x"], [], []]) }
+        for _ in 0..<7 { later.add(fields: [[], [], []]) }  // a third run, of documents without terms
+        let far = later.build(parameters: BM25Parameters(k1: 1.2, b: 0.75, fieldWeights: [1.5, 1, 1]))
+        #expect(far.documentCount == 2 * run + 7)
+        let c = far.vocabulary.id(of: "c")!, f = far.vocabulary.id(of: "f")!, x = far.vocabulary.id(of: "x")!
+        #expect(Array(far.postings(c).docs) == [UInt32(run + 476)] && Array(far.postings(f).docs) == [UInt32(run + 476)])
+        #expect(Array(far.postings(x).docs) == (0..<UInt32(2 * run)).map { $0 })
+        pos = 0
+        values = []
+        while let v = TermFrequencyStream.next(far.termFrequencies, &pos) { values.append(v) }
+        #expect(values.count == 3 * (2 * run + 2))
+        #expect(Array(values[0..<3]) == [0, 300, 0] && Array(values[3..<6]) == [0, 0, 70_000] && Array(values[6..<9]) == [1, 0, 0])
         // below 128 the lists' bytes are the stream itself; 128 is the first two-byte varint
         for (top, expected) in [(127, [UInt8]([2, 0, 0, 0, 127, 0, 0, 0, 1, 0, 0, 1])), (128, [2, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 1, 0, 0, 1])] {
             var small = IndexBuilder()

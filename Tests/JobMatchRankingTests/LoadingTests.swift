@@ -183,19 +183,21 @@ struct LoadingTests {
         same(try JSONLines.loadPostings(path: smallPath), whole, "default block")
         // over-long lines stream past without being kept: one with text, one of blanks (skipped
         // as blank), both ending in CR LF; one exactly at the limit before its CR (refused for
-        // its content); a CR kept as JSON white space; a last over-long line ending in a CR
+        // its content); a CR kept as JSON white space; blanks around a CR (not blank); a last
+        // over-long line ending in a CR
         let limit = JSONLines.maxLineBytes
         var big = line("F") + [0x0A]
         big += Array(#"{"id":"G","description":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: limit + 10) + Array("\"}\r\n".utf8)
         big += [UInt8](repeating: 0x20, count: limit + 3) + Array("\t\r\n".utf8)
         big += [UInt8](repeating: 0x20, count: limit - 2) + Array("{}\r\n".utf8)
         big += line("H") + Array("\r\r\n".utf8)
+        big += [UInt8](repeating: 0x20, count: limit / 2) + [0x0D] + [UInt8](repeating: 0x20, count: limit / 2 + 10) + [0x0A]
         big += [UInt8](repeating: UInt8(ascii: "b"), count: limit + 1) + [0x0D]
         let bigPath = dir.appendingPathComponent("big.jsonl").path
         #expect(FileManager.default.createFile(atPath: bigPath, contents: Data(big)))
         let bigWhole = JSONLines.parsePostings(big, file: bigPath)
-        #expect(bigWhole.records.map(\.id) == ["F", "H"] && bigWhole.errors.map(\.line) == [2, 4, 6])
-        #expect(bigWhole.errors.map(\.reason).filter { $0.contains("bytes; a posting record may be at most") }.count == 2)
+        #expect(bigWhole.records.map(\.id) == ["F", "H"] && bigWhole.errors.map(\.line) == [2, 4, 6, 7])
+        #expect(bigWhole.errors.map(\.reason).filter { $0.contains("bytes; a posting record may be at most") }.count == 3)
         for block in [4093, 65_536, limit, limit + 1, limit + 2, 3 << 20] {
             same(try JSONLines.loadPostings(path: bigPath, blockBytes: block), bigWhole, "block \(block)")
         }
@@ -219,6 +221,24 @@ struct LoadingTests {
         #expect(FileManager.default.createFile(atPath: bomOnly, contents: Data([0xEF, 0xBB, 0xBF, 0x0A, 0x0A])))
         #expect(throws: JobMatchError("\(bomOnly): the file is empty (no records)")) { try JSONLines.loadPostings(path: bomOnly) }
         #expect(throws: JobMatchError("\(dir.path)/nope.jsonl: no such file")) { try JSONLines.loadPostings(path: dir.path + "/nope.jsonl") }
+        #expect(throws: JobMatchError("\(dir.path): is a directory, expected a JSON Lines file")) { try JSONLines.loadPostings(path: dir.path) }
+        // the same whatever the block size, the byte-order mark split across reads
+        for block in [1, 2, 3] {
+            #expect(throws: JobMatchError("\(empty): the file is empty (no records)")) { try JSONLines.loadPostings(path: empty, blockBytes: block) }
+            #expect(throws: JobMatchError("\(bomOnly): the file is empty (no records)")) { try JSONLines.loadSeekers(path: bomOnly, blockBytes: block) }
+        }
+        // two bytes of a mark are not a mark: a line of malformed UTF-8
+        let halfMark = dir.appendingPathComponent("half.jsonl").path
+        #expect(FileManager.default.createFile(atPath: halfMark, contents: Data([0xEF, 0xBB])))
+        for block in [1, 2, 3, 1 << 20] {
+            let r = try JSONLines.loadPostings(path: halfMark, blockBytes: block)
+            #expect(r.records.isEmpty && r.errors.map(\.line) == [1] && r.errors.first?.reason == "malformed UTF-8 at byte 1 of the line", "block \(block)")
+        }
+        let unreadable = dir.appendingPathComponent("unreadable.jsonl").path
+        #expect(FileManager.default.createFile(atPath: unreadable, contents: Data("{}".utf8), attributes: [.posixPermissions: 0]))
+        if getuid() != 0 {  // root reads it anyway
+            #expect(throws: JobMatchError("\(unreadable): cannot be read (Permission denied)")) { try JSONLines.loadPostings(path: unreadable) }
+        }
     }
 
     @Test("seekers: constraints parsed; resident-number ids refused without echoing them")
