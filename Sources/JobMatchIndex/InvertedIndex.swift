@@ -30,11 +30,10 @@ package struct IndexBuilder: Sendable {
     /// Per term id: the documents containing it (any field), and the last one counted.
     private var documentFrequency: [UInt32] = []
     private var lastDocument: [Int32] = []
-    /// MinHash: per term id its ``InvertedIndex/signatureLength`` hash values (from its text),
-    /// and per document the position-wise minimum over its title and description terms.
+    /// MinHash: per term id its ``InvertedIndex/signatureLength`` hash values (from its text);
+    /// a document's signature, the position-wise minimum over its title and description terms,
+    /// is folded while the posting lists are laid out.
     private var hashRows: [UInt32] = []
-    private var signatures: [UInt32] = []
-    private var signatureRows: [UInt32] = []
 
     /// Documents per run of entries.
     static let chunkDocuments = 1024
@@ -83,8 +82,6 @@ package struct IndexBuilder: Sendable {
         precondition(document.fieldEnds.count == IndexField.allCases.count, "IndexBuilder.add: expected \(IndexField.allCases.count) fields")
         let terms = document.terms
         let d = Int32(documentCount)
-        let skills = IndexField.skills.rawValue
-        signatureRows.removeAll(keepingCapacity: true)
         terms.bytes.withUnsafeBufferPointer { bytes in
             var t = 0
             for (f, end) in document.fieldEnds.enumerated() {
@@ -117,13 +114,9 @@ package struct IndexBuilder: Sendable {
                         documentFrequency[Int(id)] += 1
                     }
                 }
-                if f != skills { signatureRows.append(contentsOf: order) }
                 lengths.append(UInt32(end - first))
             }
         }
-        let k = InvertedIndex.signatureLength
-        signatures.append(contentsOf: repeatElement(UInt32.max, count: k))
-        RowMinimum.fold(hashRows, width: k, rows: signatureRows, into: &signatures, at: Int(d) * k)
         docStart.append(entryCount)
         if documentCount % Self.chunkDocuments == 0 {
             entriesBefore += entries.count
@@ -155,22 +148,17 @@ package struct IndexBuilder: Sendable {
         let fieldCount = IndexField.allCases.count
         precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
         // what only adding needed goes before the lists take their pages
-        let signatures = self.signatures
-        self.signatures = []
         byteIDs = UTF8Map()
-        hashRows = []
-        signatureRows = []
         countInField = []
         fieldStamp = []
         lastDocument = []
         order = []
-        var lists = postingLists()
-        lists.signatures = signatures
-        return lists
+        return postingLists()
     }
 
-    /// The documents' entries as posting lists (term ids in sorted term order), no signatures.
-    /// Each run of entries is released once copied.
+    /// The documents' entries as posting lists (term ids in sorted term order), with the
+    /// documents' MinHash signatures. Run by run of entries: one thread copies the run into the
+    /// lists while the other folds its documents' signatures, then the run is let go.
     mutating func postingLists() -> PostingLists {
         if !entries.isEmpty || entryChunks.isEmpty {
             entriesBefore += entries.count
@@ -186,60 +174,112 @@ package struct IndexBuilder: Sendable {
         for (rank, old) in sortedOld.enumerated() { newID[old] = UInt32(rank) }
         var offsets = [UInt32](repeating: 0, count: t + 1)
         for (rank, old) in sortedOld.enumerated() { offsets[rank + 1] = offsets[rank] + documentFrequency[old] }
-        var cursor = Array(offsets.dropLast())
         var lists = PostingLists(vocabulary: Vocabulary(terms: sortedOld.map { vocabulary.terms[$0] }), documentCount: n, fieldLengths: lengths, offsets: offsets)
-        let slots = Int(offsets[t])
-        // Left uninitialised (trivial types): the loop below writes every slot exactly once, all
-        // three of its bytes, before anything reads them (each term's cursor runs from its
-        // offset to the next; checked after the loop), so the pages are taken only as they are
-        // filled, while the runs of entries are let go.
-        var docs = [UInt32](unsafeUninitializedCapacity: slots) { _, count in count = slots }
-        var tfBytes = [UInt8](unsafeUninitializedCapacity: 3 * slots) { _, count in count = 3 * slots }
+        let fill = Locked(ListFill(offsets: offsets))
+        let k = InvertedIndex.signatureLength
+        var signatures = [UInt32](repeating: .max, count: n * k)
+        let folded = Locked<[UInt32]>([])
+        let (docStart, largeTF, hashRows, ids) = (docStart, entryLargeTF, hashRows, newID)
+        for c in entryChunks.indices {
+            let chunk = entryChunks[c]
+            entryChunks[c] = ([], [])
+            let documents = (c * Self.chunkDocuments)..<min(n, (c + 1) * Self.chunkDocuments)
+            Parallel.both({
+                fill.withLock { $0.add(chunk, documents: documents, docStart: docStart, largeTF: largeTF, newID: ids) }
+            }, {
+                let s = Self.signatures(chunk.entries, documents: documents, docStart: docStart, hashRows: hashRows)
+                folded.withLock { $0 = s }
+            })
+            folded.withLock { s in
+                if let first = documents.first { signatures.replaceSubrange((first * k)..<(first * k + s.count), with: s) }
+                s = []
+            }
+            if c % 4 == 3 { Memory.releaseFreePages() }
+        }
+        entryChunks = []
+        let filled = fill.withLock { f in
+            defer { f = ListFill(offsets: []) }
+            return f
+        }
+        precondition(filled.cursor.indices.allSatisfy { filled.cursor[$0] == offsets[$0 + 1] }, "IndexBuilder: posting lists not filled")
+        lists.docs = filled.docs
+        lists.tfBytes = filled.tfBytes
+        lists.largeTF = filled.largeTF
+        lists.wideTF = filled.wideTF
+        lists.signatures = signatures
+        return lists
+    }
+
+    /// The posting lists being filled, run by run of builder entries, in document order.
+    private struct ListFill: Sendable {
+        var docs: [UInt32]
+        var tfBytes: [UInt8]
         var largeTF: [Int: UInt32] = [:]
         var wideTF = false
-        var lastDoc = [Int32](repeating: -1, count: t)
-        var slotOf = [Int](repeating: 0, count: t)
-        docs.withUnsafeMutableBufferPointer { docs in
-            tfBytes.withUnsafeMutableBufferPointer { tfBytes in
-                for c in entryChunks.indices {
-                    let (chunkEntries, chunkTF) = entryChunks[c]
-                    entryChunks[c] = ([], [])
-                    let firstDoc = c * Self.chunkDocuments
-                    let base = docStart[firstDoc]
-                    for d in firstDoc..<min(n, firstDoc + Self.chunkDocuments) {
-                        for e in docStart[d]..<docStart[d + 1] {
-                            let entry = chunkEntries[e - base]
-                            let term = Int(newID[Entry.term(entry)])
-                            if lastDoc[term] != Int32(d) {
-                                lastDoc[term] = Int32(d)
-                                let slot = Int(cursor[term])
-                                slotOf[term] = slot
-                                cursor[term] += 1
-                                docs[slot] = UInt32(d)
-                                tfBytes[3 * slot] = 0
-                                tfBytes[3 * slot + 1] = 0
-                                tfBytes[3 * slot + 2] = 0
-                            }
-                            let tf = chunkTF[e - base] == UInt8.max ? entryLargeTF[e]! : UInt32(chunkTF[e - base])
-                            let i = 3 * slotOf[term] + Entry.field(entry)
-                            if tf >= 128 {
-                                wideTF = true
-                                if tf >= 255 { largeTF[i] = tf }
-                            }
-                            tfBytes[i] = UInt8(min(tf, 255))
-                        }
+        /// Per term: the next slot, the last document given a slot, and that slot.
+        var cursor: [UInt32]
+        var lastDoc: [Int32]
+        var slotOf: [Int]
+
+        init(offsets: [UInt32]) {
+            let slots = Int(offsets.last ?? 0)
+            // Unfilled (not zeroed): ``add`` writes every slot exactly once, all three of its
+            // bytes, before anything reads them (each term's cursor runs from its offset to the
+            // next, checked when done), so the pages are taken only as they are filled, while
+            // the runs of entries are let go.
+            docs = Memory.unfilled(count: slots)
+            tfBytes = Memory.unfilled(count: 3 * slots)
+            cursor = Array(offsets.dropLast())
+            lastDoc = [Int32](repeating: -1, count: cursor.count)
+            slotOf = [Int](repeating: 0, count: cursor.count)
+        }
+
+        mutating func add(_ chunk: (entries: [UInt32], tf: [UInt8]), documents: Range<Int>, docStart: [Int], largeTF entryLargeTF: [Int: UInt32], newID: [UInt32]) {
+            guard let first = documents.first else { return }
+            let base = docStart[first]
+            for d in documents {
+                for e in docStart[d]..<docStart[d + 1] {
+                    let entry = chunk.entries[e - base]
+                    let term = Int(newID[Entry.term(entry)])
+                    if lastDoc[term] != Int32(d) {
+                        lastDoc[term] = Int32(d)
+                        let slot = Int(cursor[term])
+                        slotOf[term] = slot
+                        cursor[term] += 1
+                        docs[slot] = UInt32(d)
+                        tfBytes[3 * slot] = 0
+                        tfBytes[3 * slot + 1] = 0
+                        tfBytes[3 * slot + 2] = 0
                     }
-                    if c % 4 == 3 { Memory.releaseFreePages() }
+                    let tf = chunk.tf[e - base] == UInt8.max ? entryLargeTF[e]! : UInt32(chunk.tf[e - base])
+                    let i = 3 * slotOf[term] + Entry.field(entry)
+                    if tf >= 128 {
+                        wideTF = true
+                        if tf >= 255 { largeTF[i] = tf }
+                    }
+                    tfBytes[i] = UInt8(min(tf, 255))
                 }
             }
         }
-        entryChunks = []
-        precondition(cursor.indices.allSatisfy { cursor[$0] == offsets[$0 + 1] }, "IndexBuilder: posting lists not filled")
-        lists.docs = docs
-        lists.tfBytes = tfBytes
-        lists.largeTF = largeTF
-        lists.wideTF = wideTF
-        return lists
+    }
+
+    /// MinHash signatures of `documents` (whose entries are `entries`, from `docStart[first]`):
+    /// per document the position-wise minimum of its title and description terms' hash rows.
+    private static func signatures(_ entries: [UInt32], documents: Range<Int>, docStart: [Int], hashRows: [UInt32]) -> [UInt32] {
+        let k = InvertedIndex.signatureLength
+        guard let first = documents.first else { return [] }
+        let base = docStart[first]
+        var out = [UInt32](repeating: .max, count: documents.count * k)
+        var rows: [UInt32] = []
+        let skills = IndexField.skills.rawValue
+        for d in documents {
+            rows.removeAll(keepingCapacity: true)
+            for e in docStart[d]..<docStart[d + 1] where Entry.field(entries[e - base]) != skills {
+                rows.append(UInt32(Entry.term(entries[e - base])))
+            }
+            RowMinimum.fold(hashRows, width: k, rows: rows, into: &out, at: (d - first) * k)
+        }
+        return out
     }
 }
 

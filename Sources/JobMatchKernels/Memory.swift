@@ -11,4 +11,13 @@ package enum Memory {
     package static func releaseFreePages() -> Bool {
         jm_release_free_pages() == 1
     }
+
+    /// An array of `count` integers with unspecified values, for a caller that overwrites every
+    /// element before reading any (and checks that it did). Unlike `Array(repeating:count:)`, a
+    /// large array's pages are not touched here, so they become resident only as they are
+    /// written: a large table filled while other memory is let go need not be counted twice.
+    package static func unfilled<T: FixedWidthInteger>(count: Int) -> [T] {
+        precondition(count >= 0, "Memory.unfilled: negative count")
+        return [T](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
+    }
 }

@@ -19,7 +19,7 @@ package enum RowMinimum {
                         var m = dst.loadUnaligned(fromByteOffset: l * stride, as: SIMD16<UInt32>.self)
                         for r in rows {
                             let v = src.loadUnaligned(fromByteOffset: (Int(r) * width) * 4 + l * stride, as: SIMD16<UInt32>.self)
-                            m.replace(with: v, where: v .< m)
+                            m = pointwiseMin(m, v)
                         }
                         dst.storeBytes(of: m, toByteOffset: l * stride, as: SIMD16<UInt32>.self)
                     }
