@@ -75,13 +75,30 @@ package struct IndexBuilder: Sendable {
         return add(document)
     }
 
+    /// The term ids given so far, for analysis threads to count documents with
+    /// (``DocumentTerms/count(with:_:)``) while this builder adds others.
+    package var knownTerms: KnownTerms { KnownTerms(ids: byteIDs) }
+
     /// Adds one document given as bytes (``DocumentTerms``); the same as ``add(fields:)`` of its
-    /// terms as `String`s. Returns its document number.
+    /// terms as `String`s. Returns its document number. A document already counted
+    /// (``DocumentTerms/count(with:_:)``) is added from its counts, without looking its terms up.
     @discardableResult
     package mutating func add(_ document: DocumentTerms) -> UInt32 {
         precondition(document.fieldEnds.count == IndexField.allCases.count, "IndexBuilder.add: expected \(IndexField.allCases.count) fields")
-        let terms = document.terms
         let d = Int32(documentCount)
+        if let counts = document.counts {
+            var first = 0, k = 0
+            for (f, end) in document.fieldEnds.enumerated() {
+                while k < counts.fieldEnds[f] {
+                    append(counts.ids[k], counts.tf[k], field: f, document: d)
+                    k += 1
+                }
+                lengths.append(UInt32(end - first))
+                first = end
+            }
+            return finishDocument(d)
+        }
+        let terms = document.terms
         terms.bytes.withUnsafeBufferPointer { bytes in
             var t = 0
             for (f, end) in document.fieldEnds.enumerated() {
@@ -104,19 +121,26 @@ package struct IndexBuilder: Sendable {
                     }
                     t += 1
                 }
-                for id in order {
-                    let tf = countInField[Int(id)]
-                    if tf >= UInt32(UInt8.max) { entryLargeTF[entryCount] = tf }
-                    entries.append(Entry.pack(term: id, field: f))
-                    entryTF.append(UInt8(min(tf, UInt32(UInt8.max))))
-                    if lastDocument[Int(id)] != d {
-                        lastDocument[Int(id)] = d
-                        documentFrequency[Int(id)] += 1
-                    }
-                }
+                for id in order { append(id, countInField[Int(id)], field: f, document: d) }
                 lengths.append(UInt32(end - first))
             }
         }
+        return finishDocument(d)
+    }
+
+    /// One entry: term `id` occurs `tf` times in field `f` of document `d`.
+    @inline(__always)
+    private mutating func append(_ id: UInt32, _ tf: UInt32, field f: Int, document d: Int32) {
+        if tf >= UInt32(UInt8.max) { entryLargeTF[entryCount] = tf }
+        entries.append(Entry.pack(term: id, field: f))
+        entryTF.append(UInt8(min(tf, UInt32(UInt8.max))))
+        if lastDocument[Int(id)] != d {
+            lastDocument[Int(id)] = d
+            documentFrequency[Int(id)] += 1
+        }
+    }
+
+    private mutating func finishDocument(_ d: Int32) -> UInt32 {
         docStart.append(entryCount)
         if documentCount % Self.chunkDocuments == 0 {
             entriesBefore += entries.count
@@ -289,8 +313,44 @@ package struct DocumentTerms: Sendable, Equatable {
     package var terms = TermBytes()
     /// The number of terms up to the end of each field.
     package var fieldEnds: [Int] = []
+    /// Per field, its distinct terms' ids in the order they first occur and how often each
+    /// occurs (what ``IndexBuilder/add(_:)`` works out itself otherwise), when every term had
+    /// an id already: see ``count(with:_:)``.
+    package private(set) var counts: Counts?
+
+    package struct Counts: Sendable, Equatable {
+        package var ids: [UInt32] = []
+        package var tf: [UInt32] = []
+        /// The number of distinct terms up to the end of each field.
+        package var fieldEnds: [Int] = []
+    }
 
     package init() {}
+
+    /// Looks the terms up in `known` and counts them per field, so that the builder adds the
+    /// document without hashing a term: done on the analysis threads while the builder (one
+    /// thread) adds earlier documents. Leaves `counts` nil when a term has no id yet (the
+    /// builder then gives it one as it adds the document): either way the builder adds the
+    /// same entries. `scratch` is reused from document to document.
+    package mutating func count(with known: KnownTerms, _ scratch: inout TermCounter) {
+        counts = nil
+        var c = Counts()
+        var t = 0
+        for end in fieldEnds {
+            scratch.startField()
+            while t < end {
+                guard let id = known.ids.value(in: terms.bytes, terms.range(t)) else { return }
+                scratch.count(Int(id), known.count)
+                t += 1
+            }
+            for id in scratch.order {
+                c.ids.append(id)
+                c.tf.append(scratch.countInField[Int(id)])
+            }
+            c.fieldEnds.append(c.ids.count)
+        }
+        counts = c
+    }
 
     /// Ends the current field (the terms appended since the previous end belong to it).
     package mutating func endField() { fieldEnds.append(terms.count) }
@@ -301,6 +361,49 @@ package struct DocumentTerms: Sendable, Equatable {
         return fieldEnds.map { end in
             defer { start = end }
             return (start..<end).map { terms.term($0) }
+        }
+    }
+}
+
+/// A read-only copy of the term ids an ``IndexBuilder`` had given (``IndexBuilder/knownTerms``).
+package struct KnownTerms: Sendable {
+    let ids: UTF8Map
+    var count: Int { ids.count }
+}
+
+/// Per-field term counting without a dictionary (``DocumentTerms/count(with:_:)``): per term id
+/// its count in the field being counted and the field it belongs to (`stamp`).
+package struct TermCounter: Sendable {
+    var countInField: [UInt32] = []
+    var fieldStamp: [UInt32] = []
+    var stamp: UInt32 = 0
+    /// The field's distinct term ids in the order they first occur.
+    var order: [UInt32] = []
+
+    package init() {}
+
+    mutating func startField() {
+        if stamp == .max {
+            for i in fieldStamp.indices { fieldStamp[i] = 0 }
+            stamp = 0
+        }
+        stamp += 1
+        order.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    mutating func count(_ id: Int, _ terms: Int) {
+        if id >= fieldStamp.count {
+            let n = max(terms, id + 1) - fieldStamp.count
+            fieldStamp.append(contentsOf: repeatElement(0, count: n))
+            countInField.append(contentsOf: repeatElement(0, count: n))
+        }
+        if fieldStamp[id] == stamp {
+            countInField[id] += 1
+        } else {
+            fieldStamp[id] = stamp
+            countInField[id] = 1
+            order.append(UInt32(id))
         }
     }
 }

@@ -37,9 +37,29 @@ package enum FilePiece: Sendable {
         return 0
     }
 
-    /// Writes the piece's bytes to `fd` (retrying short writes); the errno of a failure, or 0.
-    func write(to fd: Int32) -> Int32 {
-        let all = { (raw: UnsafeRawBufferPointer) in Self.writeAll(raw, to: fd) }
+    /// Writes all of `raw` to `fd` at `offset` (`pwrite(2)`, retrying short writes); the errno
+    /// of a failure, or 0.
+    static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32, at offset: Int) -> Int32 {
+        var written = 0
+        while written < raw.count {
+            let n = pwrite(fd, raw.baseAddress! + written, raw.count - written, off_t(offset + written))
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            written += n
+        }
+        return 0
+    }
+
+    /// Writes the piece's bytes to `fd` from `offset` on (retrying short writes); the errno of
+    /// a failure, or 0.
+    func write(to fd: Int32, at offset: Int) -> Int32 {
+        var at = offset
+        let all = { (raw: UnsafeRawBufferPointer) -> Int32 in
+            defer { at += raw.count }
+            return Self.writeAll(raw, to: fd, at: at)
+        }
         if case .spilled(let s) = self { return s.forEachChunk(all) }
         #if _endian(little)
         switch self {

@@ -32,6 +32,11 @@ package struct UTF8Map: Sendable {
         }
     }
 
+    /// The value stored for exactly the bytes `bytes[range]`.
+    package func value(in bytes: [UInt8], _ range: Range<Int>) -> UInt32? {
+        bytes.withUnsafeBufferPointer { value(forBytes: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     /// Stores `value` for these bytes (replacing the value of a key already present).
     package mutating func insert(_ key: String, _ value: UInt32) {
         var k = key

@@ -191,8 +191,8 @@ package enum IndexDirectory {
     /// building the engine (its per-posting attributes are worked out when the index is
     /// opened). For a lower peak memory the postings' `records` section waits in a scratch file
     /// in `dir` (``SpillFile``, unlinked at once), the postings are let go batch by batch as
-    /// they are analysed, and the impacts go to a second scratch file as they are worked out. The directory is locked only
-    /// for writing the files, as ``write(_:to:catalog:io:)`` does.
+    /// they are analysed, and the impacts go to a second scratch file as they are worked out.
+    /// The directory is locked only for writing the files, as ``write(_:to:catalog:io:)`` does.
     package static func build(_ postings: consuming [Posting], model: Model, to dir: String, catalog: CatalogStamp? = nil,
                               io: any FileOperations = FileSystem.real) throws(JobMatchError) -> BuildSummary {
         // built before the directory is locked: readers and updates wait only for the writing

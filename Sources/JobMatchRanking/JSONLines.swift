@@ -112,6 +112,14 @@ package enum JSONLines {
         // that may end the line is held back in `heldCR`)
         var skipping: (bytes: Int, blank: Bool, heldCR: Bool)?
         func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func skip(_ bytes: ArraySlice<UInt8>, _ s: inout (bytes: Int, blank: Bool, heldCR: Bool)) {
+            for b in bytes {
+                if s.heldCR { s.blank = false }
+                s.heldCR = b == 0x0D
+                if !s.heldCR && !isBlank(b) { s.blank = false }
+                s.bytes += 1
+            }
+        }
         func finishSkipped(_ s: (bytes: Int, blank: Bool, heldCR: Bool)) {
             let length = s.bytes - (s.heldCR ? 1 : 0)
             merger.add(s.blank ? .blank : .rejected(field: nil, reason: Self.overLong(length, kind: kind)), id: id)
@@ -135,12 +143,7 @@ package enum JSONLines {
             if var s = skipping {
                 // the rest of an over-long line: up to its line end, if this chunk has it
                 let end = chunk.firstIndex(of: 0x0A) ?? chunk.endIndex
-                for b in chunk[..<end] {
-                    if s.heldCR { s.blank = false }
-                    s.heldCR = b == 0x0D
-                    if !s.heldCR && !isBlank(b) { s.blank = false }
-                    s.bytes += 1
-                }
+                skip(chunk[..<end], &s)
                 if end == chunk.endIndex && !atEnd {
                     skipping = s
                     continue
@@ -161,12 +164,7 @@ package enum JSONLines {
             if !atEnd && pending.count > maxLineBytes + 1 {
                 // longer than any accepted line (even with a CR) and no line end yet
                 var s = (bytes: 0, blank: true, heldCR: false)
-                for b in pending {
-                    if s.heldCR { s.blank = false }
-                    s.heldCR = b == 0x0D
-                    if !s.heldCR && !isBlank(b) { s.blank = false }
-                    s.bytes += 1
-                }
+                skip(pending[...], &s)
                 skipping = s
                 pending = []
             }
@@ -266,9 +264,6 @@ package enum JSONLines {
         if line.count > maxLineBytes {
             return .rejected(field: nil, reason: overLong(line.count, kind: kind))
         }
-        if let bad = firstInvalidUTF8(line) {
-            return .rejected(field: nil, reason: "malformed UTF-8 at byte \(bad + 1) of the line")
-        }
         let value: JSONValue
         let duplicate: String?
         // a byte-order mark opening a line (files joined with `cat`) is not part of the JSON
@@ -276,6 +271,11 @@ package enum JSONLines {
         do {
             (value, duplicate) = try JSONValue.parseReportingDuplicate(line.dropFirst(bom))
         } catch {
+            // malformed UTF-8 always fails the parse (inside a string its text is refused, outside
+            // any byte over 0x7F is a syntax error), so it is looked for only then, and named first
+            if let bad = firstInvalidUTF8(line) {
+                return .rejected(field: nil, reason: "malformed UTF-8 at byte \(bad + 1) of the line")
+            }
             var e = error
             e.offset += bom
             return .rejected(field: nil, reason: e.reason(in: "of the line"))

@@ -47,7 +47,7 @@ package struct RecordFields {
             if required { throw FieldError(field: key, reason: "is required") }
             return nil
         case .string(let s)?:
-            if (required || nonEmpty) && s.trimmingCharacters(in: " \t\n\r").isEmpty {
+            if (required || nonEmpty) && s.containsOnly(" \t\n\r") {
                 throw FieldError(field: key, reason: "must not be empty")
             }
             return s

@@ -313,32 +313,45 @@ package struct MatchEngine: Sendable {
     /// per batch, in order, on the calling thread). With two or more cores (or `pipelined`),
     /// batch b + 1 is analysed in small pieces claimed by both threads while the builder (one
     /// thread, documents in order) adds batch b; the pieces are put back in order, so the index
-    /// is the same as one thread's.
+    /// is the same as one thread's. The analysing threads also count each document's terms
+    /// with the ids the builder had given before batch b (``DocumentTerms/count(with:_:)``),
+    /// which leaves the builder only the entries to append.
     static func analysed(batches: Int, analyzer: KoreanAnalyzer, pipelined: Bool?, take: (Int) -> [Posting]) -> IndexBuilder {
         guard pipelined ?? (Parallel.processors >= 2 && batches >= 2) else {
             var builder = IndexBuilder()
             for b in 0..<batches {
-                for p in take(b) { builder.add(Self.documentTerms(p, analyzer)) }
+                var scratch = NormalizedText(keepsOffsets: false)
+                for p in take(b) { builder.add(Self.documentTerms(p, analyzer, scratch: &scratch)) }
             }
             return builder
         }
         let piece = 64
         let builder = Locked(IndexBuilder())
-        var ready = batches == 0 ? [] : take(0).map { Self.documentTerms($0, analyzer) }
+        var scratch = NormalizedText(keepsOffsets: false)
+        var ready = batches == 0 ? [] : take(0).map { Self.documentTerms($0, analyzer, scratch: &scratch) }
         for b in 0..<batches {
             let current = ready
             let next = b + 1 < batches ? take(b + 1) : []
             let pieces = stride(from: 0, to: next.count, by: piece).map { $0..<min($0 + piece, next.count) }
             let claimed = Locked(0)
             let done = Locked([[DocumentTerms]?](repeating: nil, count: pieces.count))
+            // the terms the builder knows before adding batch b: documents of batch b + 1 whose
+            // terms are all among them are counted here, so the builder need not look them up
+            let known = builder.withLock { $0.knownTerms }
             let work = { @Sendable in
+                var scratch = NormalizedText(keepsOffsets: false)
+                var counter = TermCounter()
                 while true {
                     let i = claimed.withLock { n in
                         defer { n += 1 }
                         return n
                     }
                     guard i < pieces.count else { return }
-                    let terms = pieces[i].map { Self.documentTerms(next[$0], analyzer) }
+                    let terms = pieces[i].map {
+                        var d = Self.documentTerms(next[$0], analyzer, scratch: &scratch)
+                        d.count(with: known, &counter)
+                        return d
+                    }
                     done.withLock { $0[i] = terms }
                 }
             }
@@ -363,13 +376,19 @@ package struct MatchEngine: Sendable {
     /// Terms of each indexed field of a posting, as UTF-8 bytes for ``IndexBuilder/add(_:)``:
     /// title; skills and certificates (each item analysed on its own); description.
     package static func documentTerms(_ p: Posting, _ analyzer: KoreanAnalyzer) -> DocumentTerms {
+        var scratch = NormalizedText(keepsOffsets: false)
+        return documentTerms(p, analyzer, scratch: &scratch)
+    }
+
+    /// ``documentTerms(_:_:)`` normalising into `scratch` (reused from posting to posting).
+    static func documentTerms(_ p: Posting, _ analyzer: KoreanAnalyzer, scratch: inout NormalizedText) -> DocumentTerms {
         var d = DocumentTerms()
-        analyzer.appendTerms(p.title, to: &d.terms)
+        analyzer.appendTerms(p.title, to: &d.terms, scratch: &scratch)
         d.endField()
-        for s in p.skills { analyzer.appendTerms(s, to: &d.terms) }
-        for s in p.certificates { analyzer.appendTerms(s, to: &d.terms) }
+        for s in p.skills { analyzer.appendTerms(s, to: &d.terms, scratch: &scratch) }
+        for s in p.certificates { analyzer.appendTerms(s, to: &d.terms, scratch: &scratch) }
         d.endField()
-        analyzer.appendTerms(p.description ?? "", to: &d.terms)
+        analyzer.appendTerms(p.description ?? "", to: &d.terms, scratch: &scratch)
         d.endField()
         return d
     }

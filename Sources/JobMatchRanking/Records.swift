@@ -138,11 +138,11 @@ enum RecordParsing {
         p.company = try text(f, "company", redactions: &redactions)
         p.description = try text(f, "description", redactions: &redactions)
         p.occupation = try occupation(try f.string("occupation"), field: "occupation")
-        if let r = try f.string("region"), !r.trimmingCharacters(in: " \t").isEmpty {
+        if let r = try f.string("region"), !r.containsOnly(" \t") {
             p.region = try region(r, field: "region")
             p.regionNationwide = p.region == nil
         }
-        if let t = try f.string("employmentType"), !t.trimmingCharacters(in: " \t").isEmpty {
+        if let t = try f.string("employmentType"), !t.containsOnly(" \t") {
             p.employmentTypes = try employmentTypes(t, field: "employmentType")
         }
         p.salaryMin = try f.int("salaryMin", range: 0...maxSalary)

@@ -89,10 +89,27 @@ package enum Education: Int, Sendable, Codable, CaseIterable, Comparable {
 }
 
 extension StringProtocol {
+    /// Without the leading and trailing scalars that are in `set`, of which only the ASCII ones
+    /// count (bytes are compared, so a CR LF at either end goes too); the string itself (no
+    /// copy) when there are none.
     func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
+        let whole = Substring(self)
+        let u = whole.utf8
+        var lo = u.startIndex, hi = u.endIndex
+        while lo < hi, Self.isIn(u[lo], set) { lo = u.index(after: lo) }
+        while hi > lo, Self.isIn(u[u.index(before: hi)], set) { hi = u.index(before: hi) }
+        if lo == u.startIndex && hi == u.endIndex, let s = self as? String { return s }
+        return String(whole[lo..<hi])
+    }
+
+    /// Whether every scalar is in `set` (its ASCII ones), as `trimmingCharacters(in: set).isEmpty`
+    /// without building the trimmed string.
+    func containsOnly(_ set: String) -> Bool {
+        utf8.allSatisfy { Self.isIn($0, set) }
+    }
+
+    @inline(__always)
+    private static func isIn(_ byte: UInt8, _ set: String) -> Bool {
+        byte < 0x80 && set.utf8.contains(byte)
     }
 }

@@ -33,12 +33,21 @@ package struct KoreanAnalyzer: Sendable {
     /// The terms of ``terms(_:)``, appended to `out` as UTF-8 bytes without building a `String`
     /// per term (index building).
     package func appendTerms(_ text: String, to out: inout TermBytes) {
-        let norm = TextNormalizer.normalize(text)
+        var scratch = NormalizedText(keepsOffsets: false)
+        appendTerms(text, to: &out, scratch: &scratch)
+    }
+
+    /// ``appendTerms(_:to:)`` normalising into `scratch` (its arrays reused from text to text;
+    /// no offsets kept).
+    package func appendTerms(_ text: String, to out: inout TermBytes, scratch norm: inout NormalizedText) {
+        norm.keepsOffsets = false
+        TextNormalizer.normalize(text, into: &norm)
+        let scalars = norm.scalars
         scan(norm) { source, _, _, _ in
-            if !stopTerms.isEmpty && stopTerms.contains(Self.string(source, norm)) { return }
+            if !stopTerms.isEmpty && stopTerms.contains(Self.string(source, scalars)) { return }
             switch source {
-            case .range(let r): for k in r { out.appendUTF8(norm.scalars[k]) }
-            case .picked(let ks): for k in ks { out.appendUTF8(norm.scalars[k]) }
+            case .range(let r): for k in r { out.appendUTF8(scalars[k]) }
+            case .picked(let ks): for k in ks { out.appendUTF8(scalars[k]) }
             }
             out.endTerm()
         }
@@ -48,10 +57,10 @@ package struct KoreanAnalyzer: Sendable {
     package func analyze(_ text: String, _ emit: (Token) -> Void) {
         let norm = TextNormalizer.normalize(text)
         var position = 0
-        scan(norm) { source, start, end, kind in
-            let term = Self.string(source, norm)
+        scan(norm) { source, first, last, kind in
+            let term = Self.string(source, norm.scalars)
             if !stopTerms.isEmpty && stopTerms.contains(term) { return }
-            emit(Token(term: term, start: start, end: end, position: position, kind: kind))
+            emit(Token(term: term, start: Int(norm.starts[first]), end: Int(norm.ends[last]), position: position, kind: kind))
             position += 1
         }
     }
@@ -63,17 +72,18 @@ package struct KoreanAnalyzer: Sendable {
         case picked(ArraySlice<Int>)
     }
 
-    static func string(_ source: TermSource, _ norm: NormalizedText) -> String {
+    static func string(_ source: TermSource, _ scalars: [Unicode.Scalar]) -> String {
         var s = String.UnicodeScalarView()
         switch source {
-        case .range(let r): for k in r { s.append(norm.scalars[k]) }
-        case .picked(let ks): for k in ks { s.append(norm.scalars[k]) }
+        case .range(let r): for k in r { s.append(scalars[k]) }
+        case .picked(let ks): for k in ks { s.append(scalars[k]) }
         }
         return String(s)
     }
 
-    /// The analysis itself: each term's scalars, its UTF-16 offsets in the original text and kind,
-    /// in order of position.
+    /// The analysis itself: each term's scalars, the normalised scalars its offsets in the
+    /// original text run from and to (the first's start, the last's end) and its kind, in order
+    /// of position.
     private func scan(_ norm: NormalizedText, _ send: (TermSource, Int, Int, TokenKind) -> Void) {
         var run: [Int] = []
         run.reserveCapacity(64)
@@ -107,7 +117,7 @@ package struct KoreanAnalyzer: Sendable {
             case .jamo:
                 var j = i
                 while j < n && cls[j] == .jamo { j += 1 }
-                send(.range(i..<j), Int(norm.starts[i]), Int(norm.ends[j - 1]), .jamo)
+                send(.range(i..<j), i, j - 1, .jamo)
                 i = j
             case .letter, .digit, .dot:
                 var j = i
@@ -141,7 +151,7 @@ package struct KoreanAnalyzer: Sendable {
                         if !isAlnum(k) { j = k }
                     }
                 }
-                send(.range(i..<j), Int(norm.starts[i]), Int(norm.ends[j - 1]), hasLetter ? .word : .number)
+                send(.range(i..<j), i, j - 1, hasLetter ? .word : .number)
                 i = j
             default:
                 i += 1
@@ -155,17 +165,17 @@ package struct KoreanAnalyzer: Sendable {
         let length = run.count
         let smallest = sizes[0]
         if length < smallest {
-            send(.picked(run[...]), Int(norm.starts[run[0]]), Int(norm.ends[run[length - 1]]), length == 1 ? .unigram : .bigram)
+            send(.picked(run[...]), run[0], run[length - 1], length == 1 ? .unigram : .bigram)
             return
         }
         for start in 0..<length {
             if configuration.outputUnigrams {
                 let k = run[start]
-                send(.range(k..<(k + 1)), Int(norm.starts[k]), Int(norm.ends[k]), .unigram)
+                send(.range(k..<(k + 1)), k, k, .unigram)
             }
             for size in sizes where start + size <= length {
                 let kind: TokenKind = size == 2 ? .bigram : .trigram
-                send(.picked(run[start..<(start + size)]), Int(norm.starts[run[start]]), Int(norm.ends[run[start + size - 1]]), kind)
+                send(.picked(run[start..<(start + size)]), run[start], run[start + size - 1], kind)
             }
         }
     }

@@ -46,21 +46,14 @@ package enum PersonalDataRedactor {
     }
 
     static func redactOnce(_ text: String) -> Result {
-        var needsWork = false
-        for s in text.unicodeScalars where isDigit(s) || s == "@" || s == "＠" || s == "﹫" || s == "골" {
-            needsWork = true
-            break
-        }
-        if !needsWork { needsWork = hasBracketedAt(text) }
-        guard needsWork else { return Result(text: text, redactions: []) }
-        let original = Array(text.unicodeScalars)
+        let (emails, numbers) = mayHold(text)
+        guard emails || numbers else { return Result(text: text, redactions: []) }
+        var original: [Unicode.Scalar] = []
+        original.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars { original.append(c) }
         let s = original.map(fold)
-        var candidates = emailCandidates(s)
-        // every number candidate covers at least 7 digits or mask marks (a resident number's
-        // front and first tail digit; a phone number has 9 or more), so fewer cannot hold one
-        var marks = 0
-        for c in s where isDigit(c) || isMaskMark(c) { marks += 1 }
-        if marks >= 7 { candidates += numberCandidates(s) }
+        var candidates = emails ? emailCandidates(s) : []
+        if numbers { candidates += numberCandidates(s) }
         guard !candidates.isEmpty else { return Result(text: text, redactions: []) }
         // Strongest first (e-mails, then more digits), then leftmost; keep those that do not overlap.
         candidates.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.range.lowerBound < $1.range.lowerBound) }
@@ -80,6 +73,51 @@ package enum PersonalDataRedactor {
         }
         out.append(contentsOf: original[cursor...])
         return Result(text: String(out), redactions: chosen.map(\.kind))
+    }
+
+    /// What one pass over `text` can find, worked out in one walk over its scalars without
+    /// copying them; a pass that can find neither returns the text as it is.
+    /// - `emails`: an e-mail needs an `@` (after folding), `골뱅이` or a written-out "at"
+    ///   (what ``hasBracketedAt(_:)`` looks for, read from the scalars).
+    /// - `numbers`: every number candidate covers at least 7 digits or mask marks (a resident
+    ///   number's front and first tail digit; a phone number has 9 or more), and starts at a
+    ///   group of digits that ``numberCandidates(_:skipHopeless:)`` does not skip (6 or more
+    ///   digits, or a first digit 0 or 8); digits, groups and marks are counted on the folded
+    ///   scalars, as the scan does.
+    static func mayHold(_ text: String) -> (emails: Bool, numbers: Bool) {
+        var emails = false, hopeful = false
+        var marks = 0, run = 0
+        // the two scalars before this one, for "at)" / "at]" (as ``hasBracketedAt(_:)`` reads bytes)
+        var a: UInt32 = 0, b: UInt32 = 0
+        for u in text.unicodeScalars {
+            var c = u
+            let v = u.value
+            defer { (a, b) = (b, v) }
+            if v >= 0x80 {
+                if v >= 0xAC00 && v <= 0xD7A3 {  // Hangul syllables: most of the text
+                    if u == "골" { emails = true }
+                    run = 0
+                    continue
+                }
+                if v >= 0xFF00 && v <= 0xFF7F { emails = true }  // full width (lead bytes EF BC, EF BD)
+                c = fold(u)
+            } else if (v == 0x29 || v == 0x5D) && (a | 0x20 == 0x61) && (b | 0x20 == 0x74) {
+                emails = true
+            }
+            if isDigit(c) {
+                if run == 0 {
+                    let d = digitValue(c)
+                    if d == 0 || d == 8 { hopeful = true }
+                }
+                run += 1
+                if run >= 6 { hopeful = true }
+                marks += 1
+            } else {
+                run = 0
+                if isMaskMark(c) { marks += 1 } else if c == "@" { emails = true }
+            }
+        }
+        return (emails, hopeful && marks >= 7)
     }
 
     /// Whether the text may hold an @ written out ("at" in either case before `)` or `]`), by

@@ -121,6 +121,56 @@ struct InvertedIndexTests {
         }
     }
 
+    @Test("documents counted on other threads with the terms known so far give the index of documents added plainly")
+    func countedDocuments() {
+        var rng = SeededRandom(seed: 43)
+        let params = BM25Parameters(k1: 1.1, b: 0.7, fieldWeights: [2, 1.5, 1])
+        func terms(_ fields: [[String]]) -> DocumentTerms {
+            var d = DocumentTerms()
+            for f in fields {
+                for t in f { d.terms.append(t) }
+                d.endField()
+            }
+            return d
+        }
+        var docs = randomCorpus(&rng, docs: 2 * IndexBuilder.chunkDocuments + 300)
+        // term frequencies past the one-byte limit, a repeated term across fields, empty fields
+        docs[1_500] = [Array(repeating: "t3", count: 300), ["t3", "t3"], Array(repeating: "t5", count: 70_000)]
+        docs[1_501] = [[], [], []]
+        var plain = IndexBuilder()
+        for d in docs { plain.add(fields: d) }
+        let expected = plain.build(parameters: params)
+        var counted = IndexBuilder(), counter = TermCounter()
+        var known = counted.knownTerms  // empty: nothing counted until the first batch is in
+        var countedDocuments = 0
+        for (i, d) in docs.enumerated() {
+            if i % 256 == 0 { known = counted.knownTerms }  // a batch boundary
+            var document = terms(d)
+            document.count(with: known, &counter)
+            if let c = document.counts {
+                countedDocuments += 1
+                // the counts are each field's distinct terms in first-occurrence order, with their tf
+                var start = 0
+                for (f, field) in d.enumerated() {
+                    var order: [String] = [], tf: [String: UInt32] = [:]
+                    for t in field {
+                        if tf[t] == nil { order.append(t) }
+                        tf[t, default: 0] += 1
+                    }
+                    let got = (start..<c.fieldEnds[f]).map { k in (counted.vocabulary.terms[Int(c.ids[k])], c.tf[k]) }
+                    #expect(got.map { $0.0 } == order && got.map { $0.1 } == order.map { tf[$0]! }, "document \(i) field \(f)")
+                    start = c.fieldEnds[f]
+                }
+            } else {
+                // a term the builder had not seen when the batch began
+                #expect(d.joined().contains { known.ids.value(for: $0) == nil }, "document \(i)")
+            }
+            counted.add(document)
+        }
+        #expect(countedDocuments > docs.count / 2)
+        #expect(counted.build(parameters: params) == expected)
+    }
+
     @Test func postingListsAreSortedAndDocumentFrequenciesCount() {
         var builder = IndexBuilder()
         builder.add(fields: [["a", "b"], [], ["a"]])

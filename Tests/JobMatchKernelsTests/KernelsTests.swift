@@ -324,6 +324,14 @@ struct CRC32CTests {
         let path = dir + "/out.bin"
         try FileSystem.write(pieces: pieces, to: path)
         #expect([UInt8](try #require(FileManager.default.contents(atPath: path))) == expected)
+        // written by two threads (each piece at its offset) or one, the file is the same
+        let more: [FilePiece] = pieces + [.floats([1.5, -2]), .bytes([]), .uint32s([])] + pieces + [.bytes([1])]
+        for parallelBytes in [0, 1 << 30] {
+            for list in [pieces, more, [.bytes(head)], []] {
+                try FileSystem.write(pieces: list, to: path, parallelBytes: parallelBytes)
+                #expect([UInt8](try #require(FileManager.default.contents(atPath: path))) == FilePiece.joined(list), "\(list.count) pieces, from \(parallelBytes)")
+            }
+        }
         // bytes that changed in the scratch file after they were written are refused, naming it
         let fdDir = "/proc/self/fd"
         if let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDir),
@@ -332,8 +340,10 @@ struct CRC32CTests {
             try handle.seek(toOffset: 5_000)
             try handle.write(contentsOf: Data([all[5_000] ^ 1]))
             try handle.close()
-            #expect { try FileSystem.write(pieces: pieces, to: path) } throws: { error in
-                "\(error)".contains(spilled.path) && "\(error)".contains("Input/output error")
+            for parallelBytes in [0, 1 << 30] {
+                #expect { try FileSystem.write(pieces: more, to: path, parallelBytes: parallelBytes) } throws: { error in
+                    "\(error)".contains(spilled.path) && "\(error)".contains("Input/output error")
+                }
             }
         } else {
             Issue.record("no /proc/self/fd entry for the scratch file")

@@ -170,3 +170,20 @@ struct JSONReaderTests {
         #expect(accepted > 300 && refused > 300, "\(accepted) accepted, \(refused) refused")
     }
 }
+
+@Suite("Trimming the fields of a record")
+struct TrimmingTests {
+    @Test("only the given ASCII scalars go, from both ends, CR LF included; the rest stays byte for byte")
+    func trimming() {
+        #expect(" \t 서울 강남구\t ".trimmingCharacters(in: " \t") == "서울 강남구")
+        #expect("\r\n 스킬 \r\n".trimmingCharacters(in: " \t\n\r") == "스킬")
+        #expect("a b".trimmingCharacters(in: " ") == "a b")
+        #expect("   ".trimmingCharacters(in: " ").isEmpty && "".trimmingCharacters(in: " ").isEmpty)
+        // NFD Hangul and a combining mark after a space are not split or normalised
+        let nfd = "\u{1100}\u{1161} \u{301}x "
+        #expect(Array(nfd.trimmingCharacters(in: " ").utf8) == Array("\u{1100}\u{1161} \u{301}x".utf8))
+        #expect(Substring("  x  ").trimmingCharacters(in: " ") == "x")
+        #expect(" \t\r\n".containsOnly(" \t\n\r") && "".containsOnly(" ") && !" . ".containsOnly(" "))
+        #expect(!"\u{3000}".containsOnly(" \t\n\r"))  // an ideographic space is not in the set
+    }
+}

@@ -1,6 +1,6 @@
 import Foundation
 import JobMatchTestSupport
-import JobMatchText
+@testable import JobMatchText
 import Testing
 
 @Suite("Korean analyzer: golden outputs")
@@ -180,6 +180,34 @@ struct DisplayWidthTests {
     }
 }
 
+@Suite("Text normaliser: the table of scalars")
+struct NormalizerTableTests {
+    @Test("classes, non-starters and the fast path agree with the Unicode properties for every scalar of the BMP")
+    func tableAgreesWithProperties() {
+        // the table covers U+0000–U+33FF and the shortcuts ASCII and the Hangul syllables; above
+        // the BMP everything is looked up in the properties
+        var checked = 0
+        var wrong: [String] = []
+        for v in UInt32(0)...0xFFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let unchanged: Unicode.Scalar? = v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v + 0x20) : (v < 0x80 || TextNormalizer.isUnchanged(s) ? s : nil)
+            if TextNormalizer.classify(s) != TextNormalizer.classifyByProperties(s)
+                || TextNormalizer.isNonStarter(s) != TextNormalizer.isNonStarterByProperties(s)
+                || TextNormalizer.fastPath(s) != unchanged
+            {
+                wrong.append("U+" + String(v, radix: 16))
+            }
+            checked += 1
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(20))")
+        #expect(checked == 0x10000 - 0x800)
+        // spot checks that the reference itself is right
+        #expect(TextNormalizer.classify("가") == .hangul && TextNormalizer.classify("ㄱ") == .jamo && TextNormalizer.classify("٣") == .digit)
+        #expect(TextNormalizer.isNonStarter("\u{301}") && TextNormalizer.isNonStarter("\u{1161}") && !TextNormalizer.isNonStarter("가"))
+        #expect(TextNormalizer.fastPath("•") == "•" && TextNormalizer.fastPath("…") == nil && TextNormalizer.fastPath("㈜") == nil)
+    }
+}
+
 @Suite("Korean analyzer: terms as bytes")
 struct AnalyzerBytesTests {
     /// Random text from pieces of every class the analyzer tells apart.
@@ -199,6 +227,7 @@ struct AnalyzerBytesTests {
         var rng = SeededRandom(seed: 11)
         var all = TermBytes()
         var expected: [String] = []
+        var scratch = NormalizedText()  // reused from text to text, as index building does
         for round in 0..<2_000 {
             if round % 200 == 0 { await Task.yield() }  // let socket-bound tests run meanwhile
             let text = Self.randomText(&rng)
@@ -207,7 +236,7 @@ struct AnalyzerBytesTests {
             let terms = analyzer.terms(text)
             #expect((0..<one.count).map { one.term($0) } == terms, "\(text.debugDescription)")
             #expect((0..<one.count).map { Array(one.bytes[one.range($0)]) } == terms.map { Array($0.utf8) }, "\(text.debugDescription)")
-            analyzer.appendTerms(text, to: &all)
+            analyzer.appendTerms(text, to: &all, scratch: &scratch)
             expected += terms
         }
         // appending keeps what was there

@@ -157,4 +157,35 @@ struct RedactorTests {
         }
         #expect(found > 100)
     }
+
+    @Test("the one-walk gate is exact: where it rules out e-mails or numbers, the full scans find none")
+    func passGate() async {
+        var rng = SeededRandom(seed: 11)
+        let alphabet: [String] = ["010", "02", "031", "0505", "+82", "82", "800", "900101", "1", "7", "12", "4567", "1234567", "0000", "٣٤٥", "０８",
+                                  "9001011234567", "18:00", "4,500", "***", "xx", "●", "-", " ", ".", "(", ")", "가", "골", "골뱅이", "a", "hong",
+                                  "@", "＠", "﹫", "(at)", "[AT]", "（ａｔ）", "naver", "com", "ex.com", " . "]
+        var ruledOut = (emails: 0, numbers: 0), found = (emails: 0, numbers: 0)
+        for round in 0..<12_000 {
+            if round % 500 == 0 { await Task.yield() }
+            let text = (0..<Int.random(in: 1...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            let s = text.unicodeScalars.map(PersonalDataRedactor.fold)
+            let gate = PersonalDataRedactor.mayHold(text)
+            // the written-out "at", read from the scalars, is the byte scan's answer
+            if PersonalDataRedactor.hasBracketedAt(text) { #expect(gate.emails, "\(text.debugDescription)") }
+            let emails = PersonalDataRedactor.emailCandidates(s), numbers = PersonalDataRedactor.numberCandidates(s, skipHopeless: false)
+            if !gate.emails {
+                ruledOut.emails += 1
+                #expect(emails.isEmpty, "\(text.debugDescription)")
+            }
+            if !gate.numbers {
+                ruledOut.numbers += 1
+                #expect(numbers.isEmpty, "\(text.debugDescription)")
+            }
+            found.emails += emails.count
+            found.numbers += numbers.count
+            if !gate.emails && !gate.numbers { #expect(PersonalDataRedactor.redact(text) == .init(text: text, redactions: [])) }
+        }
+        // the gate was tested both ways: it ruled things out, and the scans found things elsewhere
+        #expect(ruledOut.emails > 1_000 && ruledOut.numbers > 1_000 && found.emails > 100 && found.numbers > 100, "\(ruledOut) \(found)")
+    }
 }
