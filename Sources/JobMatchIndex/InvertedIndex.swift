@@ -87,12 +87,17 @@ package struct IndexBuilder: Sendable {
         precondition(document.fieldEnds.count == IndexField.allCases.count, "IndexBuilder.add: expected \(IndexField.allCases.count) fields")
         let d = Int32(documentCount)
         if let counts = document.counts {
+            precondition(counts.fieldEnds.count == document.fieldEnds.count, "IndexBuilder.add: counts of other fields")
             var first = 0, k = 0
             for (f, end) in document.fieldEnds.enumerated() {
+                var occurrences = 0
                 while k < counts.fieldEnds[f] {
                     append(counts.ids[k], counts.tf[k], field: f, document: d)
+                    occurrences += Int(counts.tf[k])
                     k += 1
                 }
+                // counts of other terms (changed since they were counted) would not add up
+                precondition(occurrences == end - first, "IndexBuilder.add: the counts are not the document's terms")
                 lengths.append(UInt32(end - first))
                 first = end
             }
@@ -327,8 +332,8 @@ package struct DocumentTerms: Sendable, Equatable {
 
     package init() {}
 
-    /// Looks the terms up in `known` and counts them per field, so that the builder adds the
-    /// document without hashing a term: done on the analysis threads while the builder (one
+    /// Looks the terms up in `known` (this builder's ``IndexBuilder/knownTerms``) and counts
+    /// them per field, so that the builder adds the document without hashing a term: done on the analysis threads while the builder (one
     /// thread) adds earlier documents. Leaves `counts` nil when a term has no id yet (the
     /// builder then gives it one as it adds the document): either way the builder adds the
     /// same entries. `scratch` is reused from document to document.

@@ -47,6 +47,7 @@ package enum FilePiece: Sendable {
                 if errno == EINTR { continue }
                 return errno
             }
+            if n == 0 { return EIO }  // no progress (not seen on regular files): fail, do not spin
             written += n
         }
         return 0

@@ -38,7 +38,7 @@ package struct KoreanAnalyzer: Sendable {
     }
 
     /// ``appendTerms(_:to:)`` normalising into `scratch` (its arrays reused from text to text;
-    /// no offsets kept).
+    /// its `keepsOffsets` is set to false: no offsets are kept).
     package func appendTerms(_ text: String, to out: inout TermBytes, scratch norm: inout NormalizedText) {
         norm.keepsOffsets = false
         TextNormalizer.normalize(text, into: &norm)

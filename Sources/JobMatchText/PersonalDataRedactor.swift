@@ -122,8 +122,9 @@ package enum PersonalDataRedactor {
 
     /// Whether the text may hold an @ written out ("at" in either case before `)` or `]`), by
     /// bytes. Any full-width form (U+FF01–U+FF5E, lead bytes EF BC / EF BD) also counts, since
-    /// folding turns `（ａｔ）` into `(at)`: a superset of what the e-mail scan can match there,
-    /// so it only decides whether to scan.
+    /// folding turns `（ａｔ）` into `(at)`: a superset of what the e-mail scan can match there.
+    /// ``mayHold(_:)`` asks the same of the scalars as it walks them; this is the reference its
+    /// tests compare with.
     static func hasBracketedAt(_ text: String) -> Bool {
         var a: UInt8 = 0, b: UInt8 = 0
         for c in text.utf8 {

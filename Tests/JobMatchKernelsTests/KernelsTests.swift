@@ -482,12 +482,16 @@ struct RowMinimumTests {
 struct UTF8MapTests {
     @Test func agreesWithDictionary() {
         var rng = SeededRandom(seed: 11)
-        let alphabet = Array("가나다라마바사아자차카타파하abc1 ").map(String.init)
+        // NUL among the letters: keys that differ only by trailing zero bytes are other keys
+        let alphabet = Array("가나다라마바사아자차카타파하abc1 \u{0}").map(String.init)
         var map = UTF8Map(), reference: [String: UInt32] = [:]
-        for i in 0..<5_000 {
-            let key = (0..<Int.random(in: 0...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+        for i in 0..<8_000 {
+            // 0–18 bytes: across the 8-byte words the hash reads
+            let key = (0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
             let value = UInt32(i)
-            #expect(map.value(for: key) == reference[key], "before inserting '\(key)'")
+            #expect(map.value(for: key) == reference[key], "before inserting '\(key.debugDescription)'")
+            let padded = Array("xy".utf8) + Array(key.utf8) + [0x7A]
+            #expect(map.value(in: padded, 2..<(padded.count - 1)) == reference[key])
             if Bool.random(using: &rng) {
                 map.insert(key, value)
                 reference[key] = value

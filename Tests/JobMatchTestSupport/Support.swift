@@ -145,7 +145,7 @@ package final class FaultyFiles: FileOperations {
         if fits < bytes.count { throw FileSystem.Failure(operation: "write", path: path, code: ENOSPC) }
     }
 
-    /// Writes through the real streaming writer (``FileSystem/write(pieces:to:permissions:)``):
+    /// Writes through the real streaming writer (``FileSystem/write(pieces:to:permissions:parallelBytes:)``):
     /// the pieces that fit whole, then the bytes of the one the budget cuts short.
     package func write(pieces: [FilePiece], to path: String) throws(FileSystem.Failure) {
         try next(path)

@@ -163,7 +163,8 @@ struct RedactorTests {
         var rng = SeededRandom(seed: 11)
         let alphabet: [String] = ["010", "02", "031", "0505", "+82", "82", "800", "900101", "1", "7", "12", "4567", "1234567", "0000", "٣٤٥", "０８",
                                   "9001011234567", "18:00", "4,500", "***", "xx", "●", "-", " ", ".", "(", ")", "가", "골", "골뱅이", "a", "hong",
-                                  "@", "＠", "﹫", "(at)", "[AT]", "（ａｔ）", "naver", "com", "ex.com", " . "]
+                                  "@", "＠", "﹫", "(at)", "[AT]", "（ａｔ）", "naver", "com", "ex.com", " . ",
+                                  "٠٨", "\t", "∗", "•"]
         var ruledOut = (emails: 0, numbers: 0), found = (emails: 0, numbers: 0)
         for round in 0..<12_000 {
             if round % 500 == 0 { await Task.yield() }
