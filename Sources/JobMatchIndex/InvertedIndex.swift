@@ -21,12 +21,8 @@ package struct IndexBuilder: Sendable {
     private var entriesBefore = 0
     private var docStart: [Int] = [0]
     private var lengths: [UInt32] = []
-    /// Per term id, the count in the field being added and the (document, field) it belongs
-    /// to (`stamp`), so that counting needs no dictionary.
-    private var countInField: [UInt32] = []
-    private var fieldStamp: [UInt32] = []
-    private var stamp: UInt32 = 0
-    private var order: [UInt32] = []
+    /// Counts the terms of the field being added (no dictionary).
+    private var counter = TermCounter()
     /// Per term id: the documents containing it (any field), and the last one counted.
     private var documentFrequency: [UInt32] = []
     private var lastDocument: [Int32] = []
@@ -49,9 +45,7 @@ package struct IndexBuilder: Sendable {
         let term = String(decoding: u, as: UTF8.self)
         let id = vocabulary.intern(term)
         byteIDs.insert(bytes: u, id)
-        if Int(id) >= countInField.count {
-            countInField.append(0)
-            fieldStamp.append(0)
+        if Int(id) >= documentFrequency.count {
             documentFrequency.append(0)
             lastDocument.append(-1)
             let h0 = InvertedIndex.textHash(term)
@@ -107,26 +101,15 @@ package struct IndexBuilder: Sendable {
         terms.bytes.withUnsafeBufferPointer { bytes in
             var t = 0
             for (f, end) in document.fieldEnds.enumerated() {
-                if stamp == .max {
-                    for i in fieldStamp.indices { fieldStamp[i] = 0 }
-                    stamp = 0
-                }
-                stamp += 1
-                order.removeAll(keepingCapacity: true)
+                counter.startField()
                 let first = t
                 while t < end {
                     let r = terms.range(t)
                     let id = Int(termID(UnsafeBufferPointer(rebasing: bytes[r])))
-                    if fieldStamp[id] == stamp {
-                        countInField[id] += 1
-                    } else {
-                        fieldStamp[id] = stamp
-                        countInField[id] = 1
-                        order.append(UInt32(id))
-                    }
+                    counter.count(id, vocabulary.count)
                     t += 1
                 }
-                for id in order { append(id, countInField[Int(id)], field: f, document: d) }
+                for id in counter.order { append(id, counter.countInField[Int(id)], field: f, document: d) }
                 lengths.append(UInt32(end - first))
             }
         }
@@ -178,10 +161,8 @@ package struct IndexBuilder: Sendable {
         precondition(parameters.fieldWeights.count == fieldCount, "BM25Parameters: need \(fieldCount) field weights")
         // what only adding needed goes before the lists take their pages
         byteIDs = UTF8Map()
-        countInField = []
-        fieldStamp = []
+        counter = TermCounter()
         lastDocument = []
-        order = []
         return postingLists()
     }
 
@@ -376,8 +357,9 @@ package struct KnownTerms: Sendable {
     var count: Int { ids.count }
 }
 
-/// Per-field term counting without a dictionary (``DocumentTerms/count(with:_:)``): per term id
-/// its count in the field being counted and the field it belongs to (`stamp`).
+/// Per-field term counting without a dictionary (``IndexBuilder/add(_:)``,
+/// ``DocumentTerms/count(with:_:)``): per term id its count in the field being counted and the
+/// field it belongs to (`stamp`); the arrays grow to the vocabulary as ids appear.
 package struct TermCounter: Sendable {
     var countInField: [UInt32] = []
     var fieldStamp: [UInt32] = []
