@@ -314,10 +314,11 @@ package struct DocumentTerms: Sendable, Equatable {
     package init() {}
 
     /// Looks the terms up in `known` (this builder's ``IndexBuilder/knownTerms``) and counts
-    /// them per field, so that the builder adds the document without hashing a term: done on the analysis threads while the builder (one
-    /// thread) adds earlier documents. Leaves `counts` nil when a term has no id yet (the
-    /// builder then gives it one as it adds the document): either way the builder adds the
-    /// same entries. `scratch` is reused from document to document.
+    /// them per field, so that the builder adds the document without hashing a term: done on
+    /// the analysis threads while the builder (one thread) adds earlier documents. Leaves
+    /// `counts` nil when a term has no id yet (the builder then gives it one as it adds the
+    /// document): either way the builder adds the same entries. `scratch` is reused from
+    /// document to document.
     package mutating func count(with known: KnownTerms, _ scratch: inout TermCounter) {
         counts = nil
         var c = Counts()

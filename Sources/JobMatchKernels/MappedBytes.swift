@@ -99,6 +99,8 @@ package final class MappedBytes: @unchecked Sendable {
         let width = MemoryLayout<T>.stride
         precondition(range.count % width == 0, "MappedBytes: \(range.count) bytes is not a whole number of \(T.self)")
         let n = range.count / width
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "MappedBytes: range \(range) outside 0..<\(count)")
+        guard n > 0 else { return [] }  // not the shared empty array's count (see Memory.unfilled)
         return withRaw(range) { src in
             [T](unsafeUninitializedCapacity: n) { buffer, initialized in
                 if n > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: src) }

@@ -18,6 +18,9 @@ package enum Memory {
     /// written: a large table filled while other memory is let go need not be counted twice.
     package static func unfilled<T: FixedWidthInteger>(count: Int) -> [T] {
         precondition(count >= 0, "Memory.unfilled: negative count")
+        // no capacity: the standard library would set the count of its one shared empty array,
+        // a write ThreadSanitizer reports against any thread reading an empty array meanwhile
+        guard count > 0 else { return [] }
         return [T](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
     }
 }
