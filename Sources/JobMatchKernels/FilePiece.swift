@@ -23,26 +23,14 @@ package enum FilePiece: Sendable {
         }
     }
 
-    /// Writes all of `raw` to `fd` (retrying short writes); the errno of a failure, or 0.
-    static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32) -> Int32 {
+    /// Writes all of `raw` to `fd` at `offset` (`pwrite(2)`), or at the descriptor's position
+    /// when `offset` is nil (`write(2)`, which pipes and terminals need), retrying short
+    /// writes; the errno of a failure, or 0.
+    static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32, at offset: Int?) -> Int32 {
         var written = 0
         while written < raw.count {
-            let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            written += n
-        }
-        return 0
-    }
-
-    /// Writes all of `raw` to `fd` at `offset` (`pwrite(2)`, retrying short writes); the errno
-    /// of a failure, or 0.
-    static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32, at offset: Int) -> Int32 {
-        var written = 0
-        while written < raw.count {
-            let n = pwrite(fd, raw.baseAddress! + written, raw.count - written, off_t(offset + written))
+            let from = raw.baseAddress! + written, left = raw.count - written
+            let n = if let offset { pwrite(fd, from, left, off_t(offset + written)) } else { systemWrite(fd, from, left) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return errno
@@ -121,3 +109,9 @@ package enum FilePiece: Sendable {
         return out
     }
 }
+
+#if canImport(Glibc)
+private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
+#elseif canImport(Darwin)
+private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
+#endif

@@ -63,21 +63,15 @@ extension FileSystem {
 
     package static let real = Real()
 
-    /// Creates or truncates `path` and writes every byte (retrying short writes); errors carry
-    /// errno, so a full disk says "No space left on device".
+    /// Creates or truncates `path` and writes every byte in order (retrying short writes, so a
+    /// pipe such as `/dev/stdout` works too); errors carry errno, so a full disk says "No space
+    /// left on device".
     package static func write(_ bytes: [UInt8], to path: String, permissions: UInt32 = 0o644) throws(Failure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode_t(permissions))
         guard fd >= 0 else { throw Failure(operation: "create", path: path, code: errno) }
         defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in systemWrite(fd, raw.baseAddress! + written, raw.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(operation: "write", path: path, code: errno)
-            }
-            written += n
-        }
+        let code = bytes.withUnsafeBytes { FilePiece.writeAll($0, to: fd, at: nil) }
+        if code != 0 { throw Failure(operation: "write", path: path, code: code) }
     }
 }
 
@@ -158,12 +152,6 @@ package final class FileLock {
         close(fd)
     }
 }
-
-#if canImport(Glibc)
-func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.write(fd, p, n) }
-#elseif canImport(Darwin)
-func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.write(fd, p, n) }
-#endif
 
 #if canImport(Glibc)
 private func systemFsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) }

@@ -34,9 +34,11 @@ package struct SpillFile: ~Copyable {
         self.path = path
     }
 
-    /// Appends `bytes` to the file.
+    /// Appends `bytes` to the file (written at the count so far, so the descriptor's offset is
+    /// never relied on).
     package mutating func append(_ bytes: [UInt8]) throws(FileSystem.Failure) {
-        let code = bytes.withUnsafeBytes { FilePiece.writeAll($0, to: file.fd) }
+        let at = count
+        let code = bytes.withUnsafeBytes { FilePiece.writeAll($0, to: file.fd, at: at) }
         if code != 0 { throw FileSystem.Failure(operation: "write", path: path, code: code) }
         crc = CRC32C.checksum(bytes[...], continuing: crc)
         count += bytes.count

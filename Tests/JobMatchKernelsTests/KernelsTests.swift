@@ -353,6 +353,25 @@ struct CRC32CTests {
         #expect(empty.count == 0 && FilePiece.joined([.spilled(empty)]).isEmpty && FilePiece.checksum([.bytes(head), .spilled(empty)]) == CRC32C.checksum(head))
     }
 
+    @Test("writing bytes replaces a file's contents, and works into a pipe (no seeking)")
+    func writeBytesToFileAndPipe() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/write-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/out.txt"
+        let long = [UInt8]((0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try FileSystem.write(long, to: path)
+        try FileSystem.write(Array("짧음\n".utf8), to: path)  // truncates what was longer
+        #expect([UInt8](try #require(FileManager.default.contents(atPath: path))) == Array("짧음\n".utf8))
+        // a pipe opened by path, as `--out /dev/stdout` is when stdout is piped
+        let pipe = Pipe()
+        let bytes = Array("seeker 0 posting 3\n".utf8)
+        try FileSystem.write(bytes, to: "/proc/self/fd/\(pipe.fileHandleForWriting.fileDescriptor)")
+        try pipe.fileHandleForWriting.close()
+        #expect([UInt8](pipe.fileHandleForReading.readDataToEndOfFile()) == bytes)
+        #expect { try FileSystem.write(bytes, to: dir + "/missing/out.txt") } throws: { "\($0)".contains("missing/out.txt") }
+    }
+
     @Test("MappedBytes: a mapped file reads back what was written; ranges are checked copies")
     func mappedBytes() throws {
         let path = FileManager.default.temporaryDirectory.path + "/mapped-\(UUID().uuidString)"
