@@ -1,3 +1,5 @@
+import JobMatchKernels
+
 /// The postings of an index segment in binary (the `records` section of `index.bin`), so that
 /// opening an index copies strings instead of parsing and re-validating JSON.
 ///
@@ -222,13 +224,6 @@ struct RecordReader {
     mutating func str() -> String? {
         guard let n = u32(), Int(n) <= remaining else { return nil }
         defer { position += Int(n) }
-        // Decoding repairs invalid UTF-8 by inserting U+FFFD (EF BF BD), so a repaired string
-        // contains a 0xEF byte: when the result has none and its length is unchanged, the input
-        // was valid; otherwise compare byte by byte (valid text may hold U+FFFD itself).
-        let raw = bytes[position..<(position + Int(n))]
-        let s = String(decoding: raw, as: UTF8.self)
-        guard s.utf8.count == raw.count else { return nil }
-        if s.utf8.contains(0xEF) && !s.utf8.elementsEqual(raw) { return nil }
-        return s
+        return UTF8Text.string(exactly: bytes[position..<(position + Int(n))])  // nil: malformed UTF-8
     }
 }

@@ -533,3 +533,34 @@ struct UTF8MapTests {
         #expect(map.value(for: composed) == 1 && map.value(for: decomposed) == 2 && map.count == 2)
     }
 }
+
+@Suite("UTF-8 text")
+struct UTF8TextTests {
+    @Test("a string exactly from bytes: valid UTF-8 kept byte for byte, anything else refused (as String(validating:))")
+    func exactStrings() {
+        var rng = SeededRandom(seed: 31)
+        let samples = ["", "a", "물류센터 상하차", "\u{FFFD}", "（주）대성 — ＡＢＣ", "e\u{301}", "😀 emoji", String(repeating: "가", count: 40)]
+        var cases: [[UInt8]] = samples.map { Array($0.utf8) }
+        for _ in 0..<3_000 {
+            var b = Array(samples[Int.random(in: 0..<samples.count, using: &rng)].utf8)
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0 where !b.isEmpty: b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            case 1 where !b.isEmpty: b.removeLast(Int.random(in: 1...min(3, b.count), using: &rng))
+            case 2: b.insert(UInt8.random(in: 0x80...0xFF, using: &rng), at: Int.random(in: 0...b.count, using: &rng))
+            default: b = (0..<Int.random(in: 0..<20, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            }
+            cases.append(b)
+        }
+        var valid = 0
+        for b in cases {
+            let slice = ([7] + b + [9])[1..<(b.count + 1)]  // a slice inside a larger array
+            let expected = String(validating: b, as: UTF8.self)
+            #expect(UTF8Text.string(exactly: slice) == expected, "\(b)")
+            if let s = UTF8Text.string(exactly: slice) {
+                #expect(Array(s.utf8) == b)
+                valid += 1
+            }
+        }
+        #expect(valid >= samples.count && valid < cases.count, "both kinds exercised: \(valid) valid of \(cases.count)")
+    }
+}

@@ -719,6 +719,11 @@ struct ModelTests {
         let at = raw.indices.first { raw[$0] == 0x41 && raw[$0 + 1] == 0x42 && raw[$0 + 2] == 0x43 }!
         raw[at] = 0xF1; raw[at + 1] = 0x80; raw[at + 2] = 0x80
         #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(raw) }
+        // valid text that holds U+FFFD itself (a replacement mark in the source) is kept as it is
+        var marked = postings
+        marked[1].title = "\u{FFFD}배송\u{FFFD} 기사"
+        marked[1].description = "\u{FFFD}"
+        #expect(try PostingRecords.decode(PostingRecords.encode(marked)) == marked)
         // every truncation is refused, never a crash
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
             #expect(throws: PostingRecords.Failure.self) { try PostingRecords.decode(Array(bytes.prefix(cut))) }
