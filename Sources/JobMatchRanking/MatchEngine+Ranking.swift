@@ -145,20 +145,26 @@ extension MatchEngine {
             let content = qv.map { self.denseContribution($0, doc: d) } ?? 0
             return text + f.occupation + f.experience + f.education + content
         }
-        // The most the structured fit can add: a posting whose text score plus that cannot reach
-        // the cut-off is passed over before its fit is worked out. The bound holds in float
-        // arithmetic too: the total adds fit parts no larger than these, in the same order.
+        // The posting's occupation part (a table look-up) and the most the experience and
+        // education parts can add: a posting whose text score plus these cannot reach the
+        // cut-off is passed over before the rest of its fit is worked out. The bound holds in
+        // float arithmetic too: the total adds the same occupation part and parts no larger than
+        // these, in the same order.
         let structured = model.ranking.structured
-        let fitA = ctx.largestOccupation
         let fitB = max(0, Float(structured.experience)), fitC = max(0, Float(structured.education))
-        let consider = { (d: Int, top: inout TopK) in
+        // `cut`: the list's cut-off (`top.cutoff`) kept in a local, -∞ while the list is not
+        // full or with a dense stage (whose approximate part the bound does not cover); it only
+        // changes when an entry goes in
+        let bounded = dense == nil
+        let consider = { (d: Int, top: inout TopK, cut: inout Float) in
             let text = scores[d] * norm
-            if dense == nil, let cut = top.cutoff, text + fitA + fitB + fitC < cut { return }
+            if text + self.occupationPart(ctx, doc: d) + fitB + fitC < cut { return }
             let f = self.fit(ctx, doc: d)
             guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return }
             let total = text + f.occupation + f.experience + f.education + (dense?.approximate(d) ?? 0)
             guard top.wouldEnter(score: total, id: UInt32(d)), self.admitted(a, doc: d) else { return }
             top.insert(score: total, id: UInt32(d))
+            if bounded, let c = top.cutoff { cut = c }
         }
         let diversity = model.ranking.diversity
         let diversify = diversity.collapseNearDuplicates || diversity.maxPerCompany < k
@@ -168,20 +174,21 @@ extension MatchEngine {
         var margin = dense == nil ? 0 : 16
         while true {
             scratch.top.reset(k: pool + margin)
+            var cut = -Float.infinity
             if ctx.occupations.isEmpty && ctx.groups.isEmpty && dense == nil {
-                scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top) }
+                scratch.accumulator.forEachScored { d, _ in consider(d, &scratch.top, &cut) }
             } else if a.checkRegion {
                 // only the open postings of the provinces the seeker accepts can be admitted (the
                 // list's order does not matter: ties are broken by id)
                 let accepted = a.provinceMask | a.districtMask
                 for pi in 0..<Region.provinces.count where accepted & (1 << UInt32(pi)) != 0 {
-                    for d in openDocumentsOfProvince[pi] { consider(Int(d), &scratch.top) }
+                    for d in openDocumentsOfProvince[pi] { consider(Int(d), &scratch.top, &cut) }
                 }
                 if !a.excludeUnstatedRegion {
-                    for d in openDocumentsOfProvince[Region.provinces.count] { consider(Int(d), &scratch.top) }
+                    for d in openDocumentsOfProvince[Region.provinces.count] { consider(Int(d), &scratch.top, &cut) }
                 }
             } else {
-                for d in 0..<postings.count { consider(d, &scratch.top) }
+                for d in 0..<postings.count { consider(d, &scratch.top, &cut) }
             }
             var ranked = scratch.top.sorted()
             if let dense {

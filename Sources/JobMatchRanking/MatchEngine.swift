@@ -71,6 +71,9 @@ package struct MatchEngine: Sendable {
     let openDocumentsOfProvince: [[UInt32]]
     private let occupation: [Int32]  // code number; -1 none
     private let occupationGroup: [Int32]  // group number; -1 none
+    /// Occupation code number → its group number (-1 none): a seeker's occupation part of the fit
+    /// is worked out once per code (``SeekerFit/occupationBonus``), not once per posting.
+    private let groupOfOccupation: [Int32]
     private let experienceMin: [Int16]  // -1 none
     private let experienceMax: [Int16]  // -1 none
     private let educationRequired: [Int8]  // -1 none
@@ -134,11 +137,12 @@ package struct MatchEngine: Sendable {
         salaryMax = postings.map { Int32($0.salaryMax ?? -1) }
         salaryMin = postings.map { Int32($0.salaryMin ?? -1) }
         typeMask = postings.map { Self.mask($0.employmentTypes) }
-        province = postings.map { p in Int8(p.region.flatMap { Region.provinceIndex($0.sido) } ?? -1) }
+        let province = postings.map { p in Int8(p.region.flatMap { Region.provinceIndex($0.sido) } ?? -1) }
+        self.province = province
         var regionByBytes: [[UInt8]: Int32] = [:]
         var table: [Region] = []
-        regionID = postings.map { p -> Int32 in
-            guard let r = p.region, Region.provinceIndex(r.sido) != nil else { return -1 }
+        regionID = postings.indices.map { d -> Int32 in
+            guard let r = postings[d].region, province[d] >= 0 else { return -1 }
             let key = Array(r.description.utf8)
             if let id = regionByBytes[key] { return id }
             let id = Int32(table.count)
@@ -157,6 +161,9 @@ package struct MatchEngine: Sendable {
         openDocumentsOfProvince = openByProvince
         occupation = postings.map { occ($0.occupation) }
         occupationGroup = postings.map { grp($0.occupation) }
+        var groupOf = [Int32](repeating: -1, count: occByBytes.count)
+        for d in postings.indices where occupation[d] >= 0 { groupOf[Int(occupation[d])] = occupationGroup[d] }
+        groupOfOccupation = groupOf
         experienceMin = postings.map { Int16($0.experienceMin ?? -1) }
         experienceMax = postings.map { Int16($0.experienceMax ?? -1) }
         educationRequired = postings.map { Int8($0.education?.rawValue ?? -1) }
@@ -563,20 +570,49 @@ package struct MatchEngine: Sendable {
         var inferredCount: [Int] = []
         /// How many postings voted (0: no inference).
         var voters = 0
-        /// The largest occupation part this seeker's fit can add.
-        var largestOccupation: Float = 0
+        /// Occupation code number → the occupation part of the fit of a posting with that code,
+        /// and whether it is a match (desired code or group; an inferred code only reorders).
+        var occupationBonus: [Float] = []
+        var occupationMatched: [Bool] = []
     }
 
     /// The seeker's fit constants without inferred occupations (see ``fitContext(_:scores:normalizer:)``).
     func fitContext(_ seeker: Seeker) -> SeekerFit {
-        let s = model.ranking.structured
         var f = SeekerFit(
             occupations: seeker.desiredOccupations.compactMap { occupationIDs[$0] },
             groups: seeker.desiredOccupations.compactMap { Self.group($0).flatMap { groupIDs[$0] } },
             experience: seeker.experienceYears ?? -1,
             education: seeker.education?.rawValue ?? -1)
-        f.largestOccupation = max(0, Float(s.occupationExact), Float(s.occupationGroup))
+        tabulateOccupations(&f)
         return f
+    }
+
+    /// Fills `f.occupationBonus` and `f.occupationMatched` from its occupations, groups and
+    /// inferred occupations (desired code first, then group, then inferred code).
+    func tabulateOccupations(_ f: inout SeekerFit) {
+        let s = model.ranking.structured
+        let exact = Float(s.occupationExact), group = Float(s.occupationGroup)
+        f.occupationBonus = [Float](repeating: 0, count: groupOfOccupation.count)
+        f.occupationMatched = [Bool](repeating: false, count: groupOfOccupation.count)
+        for o in groupOfOccupation.indices {
+            let g = groupOfOccupation[o]
+            if f.occupations.contains(Int32(o)) {
+                f.occupationBonus[o] = exact
+                f.occupationMatched[o] = true
+            } else if g >= 0 && f.groups.contains(g) {
+                f.occupationBonus[o] = group
+                f.occupationMatched[o] = true
+            } else if let i = f.inferred.firstIndex(of: Int32(o)) {
+                f.occupationBonus[o] = f.inferredBonus[i]
+            }
+        }
+    }
+
+    /// The occupation part of the fit of `d` (``fit(_:doc:)``'s first value), from the table.
+    @inline(__always)
+    func occupationPart(_ f: SeekerFit, doc d: Int) -> Float {
+        let o = occupation[d]
+        return o >= 0 ? f.occupationBonus[Int(o)] : 0
     }
 
     /// The seeker's fit constants, with the occupations inferred from the seeker's words when the
@@ -630,7 +666,7 @@ package struct MatchEngine: Sendable {
         f.inferredBonus = order.map { scale * votes[$0] }
         f.inferredCount = order.map { shares[$0].count }
         f.voters = voters.count
-        f.largestOccupation = max(f.largestOccupation, f.inferredBonus.max() ?? 0)
+        tabulateOccupations(&f)
     }
 
     /// (occupation part, whether it is an occupation match, experience part, education part).
@@ -639,16 +675,10 @@ package struct MatchEngine: Sendable {
         let s = model.ranking.structured
         var occ: Float = 0
         var matched = false
-        if occupation[d] >= 0 {
-            if f.occupations.contains(occupation[d]) {
-                occ = Float(s.occupationExact)
-                matched = true
-            } else if occupationGroup[d] >= 0 && f.groups.contains(occupationGroup[d]) {
-                occ = Float(s.occupationGroup)
-                matched = true
-            } else if !f.inferred.isEmpty, let i = f.inferred.firstIndex(of: occupation[d]) {
-                occ = f.inferredBonus[i]  // reorders word matches; not a match on its own
-            }
+        let o = occupation[d]
+        if o >= 0 {
+            occ = f.occupationBonus[Int(o)]
+            matched = f.occupationMatched[Int(o)]
         }
         var exp: Float = 0
         if f.experience >= 0 && (experienceMin[d] >= 0 || experienceMax[d] >= 0) {
