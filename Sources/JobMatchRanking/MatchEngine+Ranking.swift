@@ -210,7 +210,7 @@ extension MatchEngine {
             }
             if diversity.collapseNearDuplicates && ranked.count == pool {
                 // near-duplicates ranked below the pool still belong under their shown posting
-                let inPool = Set(ranked.map(\.id))
+                let inPool = ranked.map(\.id).sorted()
                 foldRemaining(&shown, skipping: inPool) { d in
                     // admission first: it is cheaper than the fit, and most of a company's other postings fail it
                     guard self.admitted(a, doc: d), let total = exactTotal(d) else { return nil }
@@ -227,18 +227,20 @@ extension MatchEngine {
 
     /// Folds every other eligible posting of a shown result's company (outside `skipping`) into
     /// the first shown result it nearly duplicates, in rank order; `score` is nil for postings
-    /// that are not candidates. Postings outside the ranked pool all rank below it.
-    func foldRemaining(_ out: inout Diversified, skipping: Set<UInt32>, score: (Int) -> Float?) {
+    /// that are not candidates. Postings outside the ranked pool all rank below it. `skipping`
+    /// is sorted ascending.
+    func foldRemaining(_ out: inout Diversified, skipping: [UInt32], score: (Int) -> Float?) {
         let threshold = model.ranking.diversity.duplicateSimilarity
         var extra = [[TopK.Entry]](repeating: [], count: out.results.count)
         var seenCompanies = Set<Int32>()
         for r in out.results {
             let c = companyOf(Int(r.entry.id))
             guard c >= 0, seenCompanies.insert(c).inserted else { continue }
-            for d in companyDocuments[Int(c)] where !skipping.contains(d) {
-                // eligibility first: it is cheaper than the MinHash comparisons, and most of a
-                // large company's postings fail it (another region, closed, no match)
-                guard let s = score(Int(d)),
+            for d in companyDocuments[Int(c)] {
+                // eligibility first: it is cheaper than the pool look-up and the MinHash
+                // comparisons, and most of a large company's postings fail it (another region,
+                // closed, no match)
+                guard let s = score(Int(d)), !Self.sortedContains(skipping, d),
                     let j = out.results.firstIndex(where: { companyOf(Int($0.entry.id)) == c && index.similarity(d, $0.entry.id) >= threshold })
                 else { continue }
                 extra[j].append(TopK.Entry(score: s, id: d))
@@ -268,10 +270,11 @@ extension MatchEngine {
     func diversify(_ ranked: [TopK.Entry], k: Int) -> Diversified {
         let settings = model.ranking.diversity
         var out = Diversified()
-        var perCompany: [Int32: Int] = [:]
+        // shown results per company id: only a company with one can have a result to fold into
+        var perCompany = [Int32](repeating: 0, count: companyDocuments.count)
         for e in ranked {
             let c = companyOf(Int(e.id))
-            if settings.collapseNearDuplicates && c >= 0 {
+            if settings.collapseNearDuplicates && c >= 0 && perCompany[Int(c)] > 0 {
                 if let j = out.results.firstIndex(where: { r in
                     companyOf(Int(r.entry.id)) == c && index.similarity(e.id, r.entry.id) >= settings.duplicateSimilarity
                 }) {
@@ -281,14 +284,24 @@ extension MatchEngine {
                 }
             }
             if out.results.count == k { continue }  // only folding into shown results from here on
-            if c >= 0 && perCompany[c, default: 0] >= settings.maxPerCompany {
+            if c >= 0 && Int(perCompany[Int(c)]) >= settings.maxPerCompany {
                 out.capped.insert(e.id)
                 continue
             }
             out.results.append((e, []))
-            if c >= 0 { perCompany[c, default: 0] += 1 }
+            if c >= 0 { perCompany[Int(c)] += 1 }
         }
         return out
+    }
+
+    /// Whether the ascending `ids` hold `id` (binary search).
+    static func sortedContains(_ ids: [UInt32], _ id: UInt32) -> Bool {
+        var lo = 0, hi = ids.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ids.count && ids[lo] == id
     }
 
     /// ``recommend(_:top:asOf:explain:scratch:query:denseCosines:accumulated:)`` for each of
