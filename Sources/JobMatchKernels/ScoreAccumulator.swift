@@ -75,8 +75,36 @@ package struct ScoreAccumulator: Sendable {
     /// Takes lane `lane` of `block` as the current query's scores (dense mode), as if the query
     /// had been accumulated here.
     package mutating func load(lane: Int, of block: BlockAccumulator) {
+        beginLoad(lane: lane, of: block)
+        scores.withUnsafeMutableBufferPointer { s in
+            block.scores.withUnsafeBufferPointer { b in
+                for d in 0..<b.count { s[d] = b[d][lane] }
+            }
+        }
+    }
+
+    /// ``load(lane:of:)`` for the documents in `lists` only: every other slot keeps whatever it
+    /// held (the next ``begin(capacity:expectedEntries:)`` clears it), so the caller must read
+    /// no other document's score. The batch's ranking loop reads only the postings a seeker's
+    /// regions can admit.
+    package mutating func load(lane: Int, of block: BlockAccumulator, documents lists: [[UInt32]]) {
+        beginLoad(lane: lane, of: block)
+        scores.withUnsafeMutableBufferPointer { s in
+            block.scores.withUnsafeBufferPointer { b in
+                for list in lists {
+                    for d in list {
+                        precondition(Int(d) < b.count, "ScoreAccumulator.load: document \(d) out of range")
+                        s[Int(d)] = b[Int(d)][lane]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Dense mode, sized as `block`; the slots are left to the caller to overwrite.
+    private mutating func beginLoad(lane: Int, of block: BlockAccumulator) {
         precondition((0..<BlockAccumulator.width).contains(lane), "ScoreAccumulator.load: lane \(lane) out of range")
-        // every slot is overwritten below: only the sparse mode's flags need clearing
+        // the slots are overwritten next: only the sparse mode's flags need clearing
         if block.scores.count != scores.count {
             scores = [Float](repeating: 0, count: block.scores.count)
             touchedFlags = [Bool](repeating: false, count: block.scores.count)
@@ -85,11 +113,6 @@ package struct ScoreAccumulator: Sendable {
         }
         touched.removeAll(keepingCapacity: true)
         isDense = true
-        scores.withUnsafeMutableBufferPointer { s in
-            block.scores.withUnsafeBufferPointer { b in
-                for d in 0..<b.count { s[d] = b[d][lane] }
-            }
-        }
     }
 
     /// Calls `body` for every document with a non-zero score (any order).

@@ -124,14 +124,25 @@ extension MatchEngine {
     /// block product (the batch); otherwise they are computed here with one `sgemv`. Either way
     /// the result is the same: BLAS values only select, scalar cosines score.
     /// `query`, when given, must be `query(for: seeker)` (the batch computes it once for both stages).
+    /// `blockLane`: the batch has accumulated this query's text scores in that lane of
+    /// `scratch.block`; only the postings the seeker's regions admit are taken from it.
     package func recommend(
         _ seeker: Seeker, top k: Int, asOf: Day, explain: Bool, scratch: inout RankingScratch,
-        query given: SeekerQuery? = nil, denseCosines: DenseCosines? = nil, accumulated: Bool = false
+        query given: SeekerQuery? = nil, denseCosines: DenseCosines? = nil, blockLane: Int? = nil
     ) -> [Recommendation] {
         let q = given ?? query(for: seeker)
         let a = admission(seeker, asOf: asOf)
-        // `accumulated`: the batch has put this query's text scores in the accumulator already
-        if !accumulated { index.accumulate(q.terms, into: &scratch.accumulator) }
+        if let lane = blockLane {
+            // every score read below is of a posting `admitted` passes (the ranking loop's lists,
+            // or a check first), so the other slots may keep another seeker's values
+            if a.checkRegion {
+                scratch.accumulator.load(lane: lane, of: scratch.block, documents: admissibleLists(a))
+            } else {
+                scratch.accumulator.load(lane: lane, of: scratch.block)
+            }
+        } else {
+            index.accumulate(q.terms, into: &scratch.accumulator)
+        }
         let norm = Float(q.normalizer)
         let ctx = fitContext(seeker, scores: scratch.accumulator, normalizer: norm, admission: a)
         let dense = denseView(q, admission: a, given: denseCosines, scratch: &scratch)
@@ -180,12 +191,8 @@ extension MatchEngine {
             } else if a.checkRegion {
                 // only the open postings of the provinces the seeker accepts can be admitted (the
                 // list's order does not matter: ties are broken by id)
-                let accepted = a.provinceMask | a.districtMask
-                for pi in 0..<Region.provinces.count where accepted & (1 << UInt32(pi)) != 0 {
-                    for d in openDocumentsOfProvince[pi] { consider(Int(d), &scratch.top, &cut) }
-                }
-                if !a.excludeUnstatedRegion {
-                    for d in openDocumentsOfProvince[Region.provinces.count] { consider(Int(d), &scratch.top, &cut) }
+                for list in admissibleLists(a) {
+                    for d in list { consider(Int(d), &scratch.top, &cut) }
                 }
             } else {
                 for d in 0..<postings.count { consider(d, &scratch.top, &cut) }
@@ -223,6 +230,16 @@ extension MatchEngine {
                 return rec
             }
         }
+    }
+
+    /// With a region constraint, the open postings `admitted` can accept are in these lists: those
+    /// of the provinces the seeker accepts (whole or by district), and those that state no
+    /// province unless the model excludes them.
+    func admissibleLists(_ a: Admission) -> [[UInt32]] {
+        let accepted = a.provinceMask | a.districtMask
+        var lists = (0..<Region.provinces.count).filter { accepted & (1 << UInt32($0)) != 0 }.map { openDocumentsOfProvince[$0] }
+        if !a.excludeUnstatedRegion { lists.append(openDocumentsOfProvince[Region.provinces.count]) }
+        return lists
     }
 
     /// Folds every other eligible posting of a shown result's company (outside `skipping`) into
@@ -304,7 +321,7 @@ extension MatchEngine {
         return lo < ids.count && ids[lo] == id
     }
 
-    /// ``recommend(_:top:asOf:explain:scratch:query:denseCosines:accumulated:)`` for each of
+    /// ``recommend(_:top:asOf:explain:scratch:query:denseCosines:blockLane:)`` for each of
     /// `seekers` (`queries[i]` = `query(for: seekers[i])`): the text scores of up to
     /// ``BlockAccumulator/width`` seekers are accumulated together, so each posting list their
     /// queries share is read once per group. With `partition` (``regionPartition()``), seekers
@@ -335,9 +352,8 @@ extension MatchEngine {
             }
             index.accumulate(block: group.map { queries[$0].terms }, into: &scratch.block, only: only)
             for (lane, i) in group.enumerated() {
-                scratch.accumulator.load(lane: lane, of: scratch.block)
                 out[i] = recommend(seekers[i], top: k, asOf: asOf, explain: explain, scratch: &scratch,
-                                   query: queries[i], denseCosines: denseCosines(i), accumulated: true)
+                                   query: queries[i], denseCosines: denseCosines(i), blockLane: lane)
             }
             from = group.endIndex
         }

@@ -181,6 +181,18 @@ struct ScoreAccumulatorTests {
                 loaded.forEachScored { d, _ in a.append(d) }
                 single.forEachScored { d, _ in b.append(d) }
                 #expect(a.sorted() == b.sorted())
+                // only some documents taken: those get the lane's bits, the rest keep theirs
+                let before = loaded.scores
+                let some: [[UInt32]] = [(0..<n).filter { $0 % 3 == lane % 3 }.map(UInt32.init), [], [UInt32(n - 1)]]
+                let taken = Set(some.joined().map(Int.init))
+                var other = ScoreAccumulator(capacity: n)
+                other.load(lane: (lane + 1) % BlockAccumulator.width, of: block)
+                let kept = other.scores
+                other.load(lane: lane, of: block, documents: some)
+                for d in 0..<n {
+                    #expect(other.scores[d].bitPattern == (taken.contains(d) ? before[d] : kept[d]).bitPattern, "round \(round) lane \(lane) doc \(d)")
+                }
+                #expect(other.isDense && other.touched.isEmpty)
             }
         }
     }

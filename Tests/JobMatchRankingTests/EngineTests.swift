@@ -132,12 +132,17 @@ struct ConstraintTests {
     func batchEqualsOneByOne() {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 8, postings: 900, seekers: 45))
         let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records
-        let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
+        var seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
+        // a third name no occupation: ranked over every scored posting (the batch leaves the
+        // slots of postings their regions exclude unloaded), or with occupations inferred
+        for i in stride(from: 0, to: seekers.count, by: 3) { seekers[i].desiredOccupations = [] }
+        #expect(seekers.contains { $0.desiredOccupations.isEmpty && !$0.regions.isEmpty && !($0.profile ?? "").isEmpty })
         for (limit, dense, policy) in [(nil, false, .include), (0, false, .exclude), (32, false, .include), (32, true, .exclude)] as [(Int?, Bool, UnstatedPolicy)] {
             var model = Fixtures.model(unstated: policy)
             model.analyzer = AnalyzerConfiguration(ngramSizes: [2], outputUnigrams: true)
             model.ranking.unigramQueryWeight = 0.2
             model.ranking.unigramQueryTermLimit = limit
+            if limit == 0 { model.ranking.inferredOccupations.weight = 0.5 }
             if dense {
                 // the dense stage as `jobmatch batch` runs it: one block of cosines, one row per seeker
                 model.dense = MatchEngine(postings: postings, model: model).index.latentProjection(rank: 16, oversample: 4, powerIterations: 1, seed: 4)
