@@ -726,11 +726,7 @@ package struct InvertedIndex: Sendable, Equatable {
     /// The impact of `term` in `doc`, 0 when absent (binary search; for explanations, not the hot path).
     package func impact(term: UInt32, doc: UInt32) -> Float {
         let (d, w) = postings(term)
-        var lo = d.startIndex, hi = d.endIndex
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if d[mid] < doc { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = SortedSearch.lowerBound(d, doc)
         return lo < d.endIndex && d[lo] == doc ? w[lo] : 0
     }
 

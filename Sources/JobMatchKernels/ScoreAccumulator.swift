@@ -115,7 +115,8 @@ package struct ScoreAccumulator: Sendable {
         isDense = true
     }
 
-    /// Calls `body` for every document with a non-zero score (any order).
+    /// Calls `body` for every document with a non-zero score (any order); after
+    /// ``load(lane:of:documents:)`` also for the unlisted slots that hold another query's scores.
     @inline(__always)
     package func forEachScored(_ body: (Int, Float) -> Void) {
         if isDense {

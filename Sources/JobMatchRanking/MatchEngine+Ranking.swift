@@ -39,11 +39,7 @@ struct Admission {
 
 extension MatchEngine {
     package func documentNumber(of postingID: String) -> Int? {
-        var lo = 0, hi = postings.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if postings[mid].id < postingID { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = SortedSearch.lowerBound(postings) { $0.id < postingID }
         return lo < postings.count && postings[lo].id == postingID ? lo : nil
     }
 
@@ -133,8 +129,9 @@ extension MatchEngine {
         let q = given ?? query(for: seeker)
         let a = admission(seeker, asOf: asOf)
         if let lane = blockLane {
-            // every score read below is of a posting `admitted` passes (the ranking loop's lists,
-            // or a check first), so the other slots may keep another seeker's values
+            // only scores of postings `admitted` passes can reach the result (the ranking loop's
+            // lists; elsewhere `admitted` is checked before a posting is kept), so the other
+            // slots may keep another seeker's values: they are visited and discarded
             if a.checkRegion {
                 scratch.accumulator.load(lane: lane, of: scratch.block, documents: admissibleLists(a))
             } else {
@@ -169,7 +166,7 @@ extension MatchEngine {
         let bounded = dense == nil
         let consider = { (d: Int, top: inout TopK, cut: inout Float) in
             let text = scores[d] * norm
-            if text + self.occupationPart(ctx, doc: d) + fitB + fitC < cut { return }
+            if bounded && text + self.occupationPart(ctx, doc: d) + fitB + fitC < cut { return }
             let f = self.fit(ctx, doc: d)
             guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return }
             let total = text + f.occupation + f.experience + f.education + (dense?.approximate(d) ?? 0)
@@ -257,7 +254,7 @@ extension MatchEngine {
                 // eligibility first: it is cheaper than the pool look-up and the MinHash
                 // comparisons, and most of a large company's postings fail it (another region,
                 // closed, no match)
-                guard let s = score(Int(d)), !Self.sortedContains(skipping, d),
+                guard let s = score(Int(d)), !SortedSearch.contains(skipping, d),
                     let j = out.results.firstIndex(where: { companyOf(Int($0.entry.id)) == c && index.similarity(d, $0.entry.id) >= threshold })
                 else { continue }
                 extra[j].append(TopK.Entry(score: s, id: d))
@@ -309,16 +306,6 @@ extension MatchEngine {
             if c >= 0 { perCompany[Int(c)] += 1 }
         }
         return out
-    }
-
-    /// Whether the ascending `ids` hold `id` (binary search).
-    static func sortedContains(_ ids: [UInt32], _ id: UInt32) -> Bool {
-        var lo = 0, hi = ids.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < ids.count && ids[lo] == id
     }
 
     /// ``recommend(_:top:asOf:explain:scratch:query:denseCosines:blockLane:)`` for each of

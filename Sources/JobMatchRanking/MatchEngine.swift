@@ -70,7 +70,6 @@ package struct MatchEngine: Sendable {
     /// loop to the lists of the provinces it accepts.
     let openDocumentsOfProvince: [[UInt32]]
     private let occupation: [Int32]  // code number; -1 none
-    private let occupationGroup: [Int32]  // group number; -1 none
     /// Occupation code number → its group number (-1 none): a seeker's occupation part of the fit
     /// is worked out once per code (``SeekerFit/occupationBonus``), not once per posting.
     private let groupOfOccupation: [Int32]
@@ -160,7 +159,7 @@ package struct MatchEngine: Sendable {
         }
         openDocumentsOfProvince = openByProvince
         occupation = postings.map { occ($0.occupation) }
-        occupationGroup = postings.map { grp($0.occupation) }
+        let occupationGroup = postings.map { grp($0.occupation) }  // group number; -1 none
         var groupOf = [Int32](repeating: -1, count: occByBytes.count)
         for d in postings.indices where occupation[d] >= 0 { groupOf[Int(occupation[d])] = occupationGroup[d] }
         groupOfOccupation = groupOf
@@ -572,40 +571,48 @@ package struct MatchEngine: Sendable {
         var voters = 0
         /// Occupation code number → the occupation part of the fit of a posting with that code,
         /// and whether it is a match (desired code or group; an inferred code only reorders).
-        var occupationBonus: [Float] = []
-        var occupationMatched: [Bool] = []
+        /// Filled by ``tabulate(groupOfOccupation:exact:group:)`` once the codes above are final.
+        private(set) var occupationBonus: [Float] = []
+        private(set) var occupationMatched: [Bool] = []
+
+        /// Fills the tables from `occupations`, `groups` and `inferred` (desired code first,
+        /// then group, then inferred code): `groupOfOccupation[o]` is code o's group.
+        mutating func tabulate(groupOfOccupation: [Int32], exact: Float, group: Float) {
+            occupationBonus = [Float](repeating: 0, count: groupOfOccupation.count)
+            occupationMatched = [Bool](repeating: false, count: groupOfOccupation.count)
+            for o in groupOfOccupation.indices {
+                let g = groupOfOccupation[o]
+                if occupations.contains(Int32(o)) {
+                    occupationBonus[o] = exact
+                    occupationMatched[o] = true
+                } else if g >= 0 && groups.contains(g) {
+                    occupationBonus[o] = group
+                    occupationMatched[o] = true
+                } else if let i = inferred.firstIndex(of: Int32(o)) {
+                    occupationBonus[o] = inferredBonus[i]
+                }
+            }
+        }
     }
 
-    /// The seeker's fit constants without inferred occupations (see ``fitContext(_:scores:normalizer:)``).
+    /// The seeker's fit constants without inferred occupations (see ``fitContext(_:scores:normalizer:admission:)``).
     func fitContext(_ seeker: Seeker) -> SeekerFit {
-        var f = SeekerFit(
+        var f = untabulatedFit(seeker)
+        tabulate(&f)
+        return f
+    }
+
+    private func untabulatedFit(_ seeker: Seeker) -> SeekerFit {
+        SeekerFit(
             occupations: seeker.desiredOccupations.compactMap { occupationIDs[$0] },
             groups: seeker.desiredOccupations.compactMap { Self.group($0).flatMap { groupIDs[$0] } },
             experience: seeker.experienceYears ?? -1,
             education: seeker.education?.rawValue ?? -1)
-        tabulateOccupations(&f)
-        return f
     }
 
-    /// Fills `f.occupationBonus` and `f.occupationMatched` from its occupations, groups and
-    /// inferred occupations (desired code first, then group, then inferred code).
-    func tabulateOccupations(_ f: inout SeekerFit) {
+    private func tabulate(_ f: inout SeekerFit) {
         let s = model.ranking.structured
-        let exact = Float(s.occupationExact), group = Float(s.occupationGroup)
-        f.occupationBonus = [Float](repeating: 0, count: groupOfOccupation.count)
-        f.occupationMatched = [Bool](repeating: false, count: groupOfOccupation.count)
-        for o in groupOfOccupation.indices {
-            let g = groupOfOccupation[o]
-            if f.occupations.contains(Int32(o)) {
-                f.occupationBonus[o] = exact
-                f.occupationMatched[o] = true
-            } else if g >= 0 && f.groups.contains(g) {
-                f.occupationBonus[o] = group
-                f.occupationMatched[o] = true
-            } else if let i = f.inferred.firstIndex(of: Int32(o)) {
-                f.occupationBonus[o] = f.inferredBonus[i]
-            }
-        }
+        f.tabulate(groupOfOccupation: groupOfOccupation, exact: Float(s.occupationExact), group: Float(s.occupationGroup))
     }
 
     /// The occupation part of the fit of `d` (``fit(_:doc:)``'s first value), from the table.
@@ -620,8 +627,9 @@ package struct MatchEngine: Sendable {
     /// (times `normalizer`: the text part of the score) of at least every posting `admission`
     /// admits.
     func fitContext(_ seeker: Seeker, scores: ScoreAccumulator, normalizer: Float, admission: Admission) -> SeekerFit {
-        var f = fitContext(seeker)
+        var f = untabulatedFit(seeker)
         if infersOccupations(seeker) { inferOccupations(&f, scores: scores, normalizer: normalizer, admission: admission) }
+        tabulate(&f)
         return f
     }
 
@@ -666,7 +674,6 @@ package struct MatchEngine: Sendable {
         f.inferredBonus = order.map { scale * votes[$0] }
         f.inferredCount = order.map { shares[$0].count }
         f.voters = voters.count
-        tabulateOccupations(&f)
     }
 
     /// (occupation part, whether it is an occupation match, experience part, education part).

@@ -378,7 +378,7 @@ struct CRC32CTests {
         // a pipe opened by path, as `--out /dev/stdout` is when stdout is piped
         let pipe = Pipe()
         let bytes = Array("seeker 0 posting 3\n".utf8)
-        try FileSystem.write(bytes, to: "/proc/self/fd/\(pipe.fileHandleForWriting.fileDescriptor)")
+        try FileSystem.write(bytes, to: "/dev/fd/\(pipe.fileHandleForWriting.fileDescriptor)")
         try pipe.fileHandleForWriting.close()
         #expect([UInt8](pipe.fileHandleForReading.readDataToEndOfFile()) == bytes)
         #expect { try FileSystem.write(bytes, to: dir + "/missing/out.txt") } throws: { "\($0)".contains("missing/out.txt") }
@@ -574,5 +574,24 @@ struct UTF8TextTests {
             }
         }
         #expect(valid >= samples.count && valid < cases.count, "both kinds exercised: \(valid) valid of \(cases.count)")
+    }
+}
+
+@Suite("Sorted search")
+struct SortedSearchTests {
+    @Test("lower bound and membership equal a linear scan, on arrays and slices, with repeats and at the ends")
+    func agreesWithLinearScan() {
+        var rng = SeededRandom(seed: 53)
+        for n in [0, 1, 2, 3, 7, 64, 129] {
+            let values = (0..<n).map { _ in UInt32.random(in: 0..<40, using: &rng) }.sorted()
+            let slice = ([0] + values + [99])[1..<(n + 1)]
+            for x in UInt32(0)..<42 {
+                let expected = values.firstIndex { $0 >= x } ?? n
+                #expect(SortedSearch.lowerBound(values, x) == expected, "n \(n) x \(x)")
+                #expect(SortedSearch.lowerBound(slice, x) == expected + 1, "slice: n \(n) x \(x)")
+                #expect(SortedSearch.contains(values, x) == values.contains(x))
+                #expect(SortedSearch.contains(slice, x) == values.contains(x))
+            }
+        }
     }
 }

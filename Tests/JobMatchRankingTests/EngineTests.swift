@@ -176,9 +176,15 @@ struct ConstraintTests {
         let postings = JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records + Fixtures.postings(Fixtures.postingLines).records
         var rng = SeededRandom(seed: 5)
         let regions = ["서울", "경기", "경기 성남시", "부산 해운대구", "서울 송파구", "인천", "경기 이천시", "울산"]
-        for policy in [UnstatedPolicy.include, .exclude] {
+        for (policy, diversity) in [(UnstatedPolicy.include, true), (.exclude, true), (.include, false)] {
             var model = Fixtures.model(unstated: policy)
             model.ranking.policy.unstatedDistrict = policy
+            // without the diversity pass the ranked pool is the list itself: a posting the
+            // loop's bound passes over wrongly is then missing from it
+            if !diversity { model.ranking.diversity = .init(collapseNearDuplicates: false, maxPerCompany: 1_000) }
+            // occupations inferred for seekers who name none (the loop's bound then uses the
+            // inferred part of each posting's code)
+            model.ranking.inferredOccupations.weight = policy == .include ? 0.5 : 0
             let engine = MatchEngine(postings: postings, model: model)
             for i in 0..<8 {
                 var s = Seeker(id: "V\(i)")
@@ -186,11 +192,14 @@ struct ConstraintTests {
                 s.desiredOccupations = i % 2 == 0 ? ["8731"] : []
                 s.profile = "성실하게 근무하겠습니다 물류 경력"
                 s.regions = regions.shuffled(using: &rng).prefix(1 + i % 3).map { Region.parse($0)! }
+                // experience and education parts too: the bound allows their most, the fit may add less
+                s.experienceYears = i % 3 == 0 ? nil : i
+                s.education = [nil, .highSchool, .university][i % 3]
                 let k = 6
                 let shown = engine.recommend(s, top: k, asOf: asOf).map(\.postingID)
                 for p in engine.postings {
                     if case .ranked(let rank, _, _, _) = try engine.whyNot(s, postingID: p.id, top: k, asOf: asOf), rank <= k {
-                        #expect(rank <= shown.count && shown[rank - 1] == p.id, "\(policy) \(s.id): \(p.id) ranks \(rank) in the full scan; the list is \(shown)")
+                        #expect(rank <= shown.count && shown[rank - 1] == p.id, "\(policy) diversity \(diversity) \(s.id): \(p.id) ranks \(rank) in the full scan; the list is \(shown)")
                     }
                 }
             }
