@@ -490,7 +490,10 @@ struct FormatAndMinHashTests {
 
 @Suite("Row minimum (MinHash kernel) against a scalar loop")
 struct RowMinimumTests {
-    @Test(arguments: [1, 5, 16, 64])
+    /// Both kernels (AVX2 when the CPU has it, and the portable loop), widths below, at and
+    /// past the AVX2 kernel's blocks of 64 and 8 columns; values with the top bit set (an
+    /// unsigned minimum, not a signed one).
+    @Test(arguments: [1, 5, 8, 16, 24, 64, 72, 128, 133])
     func matchesScalar(width: Int) {
         var rng = SeededRandom(seed: UInt64(width))
         let rowCount = 37
@@ -498,13 +501,18 @@ struct RowMinimumTests {
         for n in [0, 1, 2, 9, 100] {
             let rows = (0..<n).map { _ in UInt32.random(in: 0..<UInt32(rowCount), using: &rng) }
             let start = (0..<(3 * width)).map { _ in UInt32.random(in: 0...UInt32.max, using: &rng) }
-            var out = start
-            RowMinimum.fold(table, width: width, rows: rows, into: &out, at: width)
             var expected = start
             for r in rows {
                 for j in 0..<width { expected[width + j] = min(expected[width + j], table[Int(r) * width + j]) }
             }
-            #expect(out == expected, "width \(width), \(n) rows")
+            for vectorised in [false, true] {
+                var out = start
+                RowMinimum.fold(table, width: width, rows: rows, into: &out, at: width, vectorised: vectorised)
+                #expect(out == expected, "width \(width), \(n) rows, vectorised \(vectorised)")
+            }
+            var out = start
+            RowMinimum.fold(table, width: width, rows: rows, into: &out, at: width)
+            #expect(out == expected, "width \(width), \(n) rows, default kernel")
         }
     }
 }
