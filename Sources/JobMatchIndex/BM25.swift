@@ -38,7 +38,21 @@ package struct BM25Parameters: Sendable, Codable, Equatable {
     @inline(__always)
     package func tfPart(tf: Int, length: Int, averageLength: Double) -> Double {
         guard tf > 0 else { return 0 }
+        return tfPart(tf: tf, lengthPart: lengthPart(length: length, averageLength: averageLength))
+    }
+
+    /// The part of ``tfPart(tf:length:averageLength:)``'s denominator that depends only on the
+    /// field's length, k1·(1 − b + b·len/avgLen): worked out once per document and field when
+    /// building. The same operations in the same order, so the result is bit for bit the same.
+    @inline(__always)
+    package func lengthPart(length: Int, averageLength: Double) -> Double {
         let norm = averageLength > 0 ? Double(length) / averageLength : 1
-        return Double(tf) / (Double(tf) + k1 * (1 - b + b * norm))
+        return k1 * (1 - b + b * norm)
+    }
+
+    /// tf / (tf + `lengthPart`), for tf > 0.
+    @inline(__always)
+    package func tfPart(tf: Int, lengthPart: Double) -> Double {
+        Double(tf) / (Double(tf) + lengthPart)
     }
 }

@@ -149,11 +149,13 @@ package struct IndexBuilder: Sendable {
     }
 
     /// ``build(parameters:)`` with the impacts handed to `emit` in runs of about `run` values, in
-    /// slot order, instead of being kept (``PostingLists/finish(parameters:run:emit:)``): the
+    /// slot order, instead of being kept (``PostingLists/finish(parameters:run:parallel:emit:)``): the
     /// index returned has no impacts. The segment's largest section need not be held.
-    package consuming func build<E: Error>(parameters: BM25Parameters, impactsRun run: Int,
+    /// `parallel` chooses how the impacts are worked out (``PostingLists/finish(parameters:run:parallel:emit:)``;
+    /// nil: by the machine), for tests.
+    package consuming func build<E: Error>(parameters: BM25Parameters, impactsRun run: Int, parallel: Bool? = nil,
                                            emitImpacts emit: (inout [Float]) throws(E) -> Void) throws(E) -> InvertedIndex {
-        try laidOut(parameters).finish(parameters: parameters, run: run, emit: emit)
+        try laidOut(parameters).finish(parameters: parameters, run: run, parallel: parallel, emit: emit)
     }
 
     private consuming func laidOut(_ parameters: BM25Parameters) -> PostingLists {
@@ -476,10 +478,15 @@ struct PostingLists {
         return index.with(impacts: kept)
     }
 
-    /// ``finish(parameters:)`` with the impacts handed to `emit` in slot order, in runs of about
-    /// `run` values (the buffer is emptied after each call), instead of being kept: the index
-    /// returned has no impacts. For writing a segment without holding its largest section.
-    consuming func finish<E: Error>(parameters: BM25Parameters, run: Int, emit: (inout [Float]) throws(E) -> Void) throws(E) -> InvertedIndex {
+    /// ``finish(parameters:)`` with the impacts handed to `emit` in slot order, in runs of `run`
+    /// values (the last may be shorter; the buffer is emptied after each call), instead of being
+    /// kept: the index returned has no impacts. For writing a segment without holding its
+    /// largest section. The impacts of each run are worked out by two threads, half each
+    /// (`parallel`: with two or more cores and runs of 4,096 or more; tests set it), from the
+    /// per-term field weights × idf and the per-document length parts, both worked out once: the
+    /// same operations as the one-by-one formula, so the same bits, however the run is split.
+    consuming func finish<E: Error>(parameters: BM25Parameters, run: Int, parallel: Bool? = nil,
+                                    emit: (inout [Float]) throws(E) -> Void) throws(E) -> InvertedIndex {
         let fieldCount = InvertedIndex.fieldCount
         let n = documentCount
         let t = vocabulary.count
@@ -488,44 +495,111 @@ struct PostingLists {
             for f in 0..<fieldCount { totalLength[f] += Double(fieldLengths[d * fieldCount + f]) }
         }
         let avg = totalLength.map { n > 0 ? $0 / Double(n) : 0 }
+        precondition(fieldCount == 3 && tfBytes.count == 3 * docs.count && parameters.fieldWeights.count == fieldCount,
+                     "PostingLists: three term frequencies per entry and three field weights")
+        // per document and field, tfPart's length part
+        var lengthParts = [Double](repeating: 0, count: n * fieldCount)
+        for d in 0..<n {
+            for f in 0..<fieldCount {
+                lengthParts[d * fieldCount + f] = parameters.lengthPart(length: Int(fieldLengths[d * fieldCount + f]), averageLength: avg[f])
+            }
+        }
+        // per term: documents, documents per field (a term frequency of 0 is a zero byte; 255
+        // stands for a larger one), and the field weight × idf per field
         var dfDoc = [UInt32](repeating: 0, count: t)
         var dfField = [UInt32](repeating: 0, count: t * fieldCount)
-        precondition(fieldCount == 3 && tfBytes.count == 3 * docs.count, "PostingLists: three term frequencies per entry")
-        var impacts: [Float] = []
-        impacts.reserveCapacity(min(run, docs.count))
-        var stream: [UInt8] = []
-        if wideTF { stream.reserveCapacity(docs.count * fieldCount + docs.count / 8) }
-        var idf = [Double](repeating: 0, count: fieldCount)
+        var weights = [Double](repeating: 0, count: t * fieldCount)
         for term in 0..<t {
             let lo = Int(offsets[term]), hi = Int(offsets[term + 1])
             dfDoc[term] = UInt32(hi - lo)
+            var c0: UInt32 = 0, c1: UInt32 = 0, c2: UInt32 = 0
             for slot in lo..<hi {
-                for f in 0..<fieldCount where tf(slot: slot, field: f) > 0 { dfField[term * fieldCount + f] += 1 }
+                if tfBytes[3 * slot] != 0 { c0 += 1 }
+                if tfBytes[3 * slot + 1] != 0 { c1 += 1 }
+                if tfBytes[3 * slot + 2] != 0 { c2 += 1 }
             }
-            for f in 0..<fieldCount {
-                idf[f] = BM25Parameters.idf(documentCount: n, documentFrequency: Int(dfField[term * fieldCount + f]))
-            }
-            for slot in lo..<hi {
-                let d = Int(docs[slot])
-                var sum = 0.0
-                var first = true
-                for f in 0..<fieldCount {
-                    let tf = tf(slot: slot, field: f)
-                    if wideTF { TermFrequencyStream.append(tf, to: &stream) }
-                    guard tf > 0 else { continue }
-                    let s = parameters.fieldWeights[f] * idf[f]
-                        * parameters.tfPart(tf: Int(tf), length: Int(fieldLengths[d * fieldCount + f]), averageLength: avg[f])
-                    sum = first ? s : sum + s
-                    first = false
-                }
-                impacts.append(Float(sum))
-                if impacts.count >= run {
-                    try emit(&impacts)
-                    impacts.removeAll(keepingCapacity: true)
-                }
+            for (f, c) in [c0, c1, c2].enumerated() {
+                dfField[term * fieldCount + f] = c
+                weights[term * fieldCount + f] = parameters.fieldWeights[f] * BM25Parameters.idf(documentCount: n, documentFrequency: Int(c))
             }
         }
-        if !impacts.isEmpty || docs.isEmpty { try emit(&impacts) }
+        let total = docs.count
+        let size = max(1, run)
+        let split = parallel ?? (Parallel.processors >= 2 && min(size, total) >= 4096)
+        let (docs, tfBytes, largeTF, offsets, parts) = (docs, tfBytes, largeTF, offsets, lengthParts)
+        let weightsByTerm = weights
+        /// The impacts of `slots`, in order.
+        @Sendable func impacts(_ slots: Range<Int>) -> [Float] {
+            var out: [Float] = []
+            out.reserveCapacity(slots.count)
+            guard !slots.isEmpty else { return out }
+            // the term whose list holds the first slot
+            var term = SortedSearch.lowerBound(offsets) { Int($0) <= slots.lowerBound } - 1
+            var slot = slots.lowerBound
+            while slot < slots.upperBound {
+                while Int(offsets[term + 1]) <= slot { term += 1 }
+                let end = min(Int(offsets[term + 1]), slots.upperBound)
+                for s in slot..<end {
+                    let d = Int(docs[s]) * 3
+                    var sum = 0.0
+                    var first = true
+                    for f in 0..<3 {
+                        let b = tfBytes[3 * s + f]
+                        guard b != 0 else { continue }
+                        let tf = b == 255 ? largeTF[3 * s + f]! : UInt32(b)
+                        let x = weightsByTerm[term * 3 + f] * parameters.tfPart(tf: Int(tf), lengthPart: parts[d + f])
+                        sum = first ? x : sum + x
+                        first = false
+                    }
+                    out.append(Float(sum))
+                }
+                slot = end
+            }
+            return out
+        }
+        // each run in steps of at most `step` slots, both halves of a step at once: the buffer
+        // is the run's only copy (no second copy of a whole run, which is every impact when
+        // `run` is `.max`)
+        let step = 1 << 18
+        var buffer: [Float] = []
+        var start = 0
+        repeat {
+            let end = start + min(size, total - start)
+            buffer.reserveCapacity(end - start)
+            var from = start
+            while from < end {
+                let to = from + min(step, end - from)
+                if split && to - from >= 2 {
+                    let (lo, mid) = (from, from + (to - from) / 2)
+                    let halves = Locked<([Float], [Float])>(([], []))
+                    Parallel.both({
+                        let a = impacts(lo..<mid)
+                        halves.withLock { $0.0 = a }
+                    }, {
+                        let b = impacts(mid..<to)
+                        halves.withLock { $0.1 = b }
+                    })
+                    halves.withLock { h in
+                        buffer.append(contentsOf: h.0)
+                        buffer.append(contentsOf: h.1)
+                        h = ([], [])
+                    }
+                } else {
+                    buffer.append(contentsOf: impacts(from..<to))
+                }
+                from = to
+            }
+            try emit(&buffer)
+            buffer.removeAll(keepingCapacity: true)
+            start = end
+        } while start < total
+        var stream: [UInt8] = []
+        if wideTF {
+            stream.reserveCapacity(total * fieldCount + total / 8)
+            for slot in 0..<total {
+                for f in 0..<fieldCount { TermFrequencyStream.append(tf(slot: slot, field: f), to: &stream) }
+            }
+        }
         return InvertedIndex(
             parameters: parameters, vocabulary: vocabulary, documentCount: n,
             documentFrequency: dfDoc, fieldDocumentFrequency: dfField,

@@ -121,6 +121,56 @@ struct InvertedIndexTests {
         }
     }
 
+    @Test("impacts worked out by two threads, in any runs, are bit for bit the one-by-one formula's (term frequencies of 128 and 255 or more too)")
+    func impactsBitForBit() throws {
+        var rng = SeededRandom(seed: 47)
+        for trial in 0..<6 {
+            var docs = randomCorpus(&rng, docs: [1, 5, 700, 3000, 5000, 9000][trial])
+            // a term repeated past one byte (255 or more) and past LEB128's one byte (128 or more)
+            docs[0][2] += [String](repeating: "t3", count: 300) + [String](repeating: "t5", count: 130)
+            let params = BM25Parameters(k1: Double.random(in: 0.5...2, using: &rng), b: Double.random(in: 0...1, using: &rng),
+                                        fieldWeights: [Double.random(in: 0.5...3, using: &rng), 1.5, 0.7])
+            var reference: [UInt32]? = nil
+            for (parallel, run) in [(false, Int.max), (true, Int.max), (true, 1), (true, 3), (true, 4099), (false, 7)] {
+                var builder = IndexBuilder()
+                for d in docs { builder.add(fields: d) }
+                var emitted: [Float] = []
+                let index = builder.build(parameters: params, impactsRun: run, parallel: parallel) { (impacts: inout [Float]) throws(Never) in
+                    emitted += impacts
+                }
+                let bits = emitted.map(\.bitPattern)
+                if let reference {
+                    #expect(bits == reference, "trial \(trial), parallel \(parallel), runs of \(run)")
+                    continue
+                }
+                reference = bits
+                // the formula entry by entry, from the index's own statistics and stream
+                var expected: [UInt32] = []
+                var pos = 0
+                let n = index.documentCount
+                for term in 0..<index.vocabulary.count {
+                    for slot in Int(index.offsets[term])..<Int(index.offsets[term + 1]) {
+                        let d = Int(index.docs[slot])
+                        var sum = 0.0, first = true
+                        for f in 0..<3 {
+                            let tf = try #require(TermFrequencyStream.next(index.termFrequencies, &pos))
+                            guard tf > 0 else { continue }
+                            let idf = BM25Parameters.idf(documentCount: n, documentFrequency: Int(index.fieldDocumentFrequency[term * 3 + f]))
+                            let x = params.fieldWeights[f] * idf
+                                * params.tfPart(tf: Int(tf), length: Int(index.fieldLengths[d * 3 + f]), averageLength: index.averageFieldLengths[f])
+                            sum = first ? x : sum + x
+                            first = false
+                        }
+                        expected.append(Float(sum).bitPattern)
+                    }
+                }
+                #expect(pos == index.termFrequencies.count)
+                #expect(bits == expected, "trial \(trial)")
+                #expect(bits.contains { $0 != 0 })
+            }
+        }
+    }
+
     @Test("documents counted on other threads with the terms known so far give the index of documents added plainly")
     func countedDocuments() {
         var rng = SeededRandom(seed: 43)
