@@ -79,14 +79,24 @@ package enum PersonalDataRedactor {
     /// copying them; a pass that can find neither returns the text as it is.
     /// - `emails`: an e-mail needs an `@` (after folding), `골뱅이` or a written-out "at"
     ///   (what ``hasBracketedAt(_:)`` looks for, read from the scalars).
-    /// - `numbers`: every number candidate covers at least 7 digits or mask marks (a resident
-    ///   number's front and first tail digit; a phone number has 9 or more), and starts at a
-    ///   group of digits that ``numberCandidates(_:skipHopeless:)`` does not skip (6 or more
-    ///   digits, or a first digit 0 or 8); digits, groups and marks are counted on the folded
-    ///   scalars, as the scan does.
+    /// - `numbers`: every number candidate covers at least 7 digits or mask marks, and its first
+    ///   group (digits, as ``groups(_:)`` reads them) either has 6 or more digits or is one
+    ///   that ``classify(_:_:nextGroupTouches:)`` can start from: exactly a phone prefix
+    ///   (``isPrefixGroup(count:value:)``), `82` or `0082` (an `00X` start needs an `82` group
+    ///   next, which starts a chain of its own). From such a group on, the chain of groups
+    ///   (joined only by gaps of at most 6 spaces and separators; mask marks counted and never
+    ///   breaking it: more than the scan joins) must reach 7 digits and marks. Times, dates and
+    ///   amounts (`09:00~18:00`, `5,000,000원`) are so ruled out without the full scan.
     static func mayHold(_ text: String) -> (emails: Bool, numbers: Bool) {
-        var emails = false, hopeful = false
-        var marks = 0, run = 0
+        var emails = false
+        var marks = 0
+        // the digit group being read: its length and its first four digits as a number
+        var run = 0, value = 0
+        var longGroup = false, reached = false
+        // a chain that began at a group a candidate can start from: digits and marks since then,
+        // and the gap since the last digit or mark
+        var chain = false
+        var chainCount = 0, gap = 0
         // the two scalars before this one, for "at)" / "at]" (as ``hasBracketedAt(_:)`` reads bytes)
         var a: UInt32 = 0, b: UInt32 = 0
         for u in text.unicodeScalars {
@@ -97,27 +107,71 @@ package enum PersonalDataRedactor {
                 if v >= 0xAC00 && v <= 0xD7A3 {  // Hangul syllables: most of the text
                     if u == "골" { emails = true }
                     run = 0
+                    chain = false
                     continue
                 }
                 if v >= 0xFF00 && v <= 0xFF7F { emails = true }  // full width (lead bytes EF BC, EF BD)
                 c = fold(u)
+            } else if v == 0x09 {
+                c = " "
             } else if (v == 0x29 || v == 0x5D) && (a | 0x20 == 0x61) && (b | 0x20 == 0x74) {
                 emails = true
             }
             if isDigit(c) {
-                if run == 0 {
-                    let d = digitValue(c)
-                    if d == 0 || d == 8 { hopeful = true }
-                }
+                if run == 0 { value = 0 }
                 run += 1
-                if run >= 6 { hopeful = true }
+                if run <= 4 { value = value * 10 + digitValue(c) }
+                if run >= 6 { longGroup = true }
                 marks += 1
+                gap = 0
+                if chain { chainCount += 1 }
             } else {
-                run = 0
-                if isMaskMark(c) { marks += 1 } else if c == "@" { emails = true }
+                if run > 0 {
+                    if !chain && isPrefixGroup(count: run, value: value) {
+                        chain = true
+                        chainCount = run
+                    }
+                    run = 0
+                }
+                if isMaskMark(c) {
+                    marks += 1
+                    gap = 0
+                    if chain { chainCount += 1 }
+                } else if c == " " || isSeparator(c) {
+                    gap += 1
+                    if gap > 6 { chain = false }
+                } else {
+                    if c == "@" { emails = true }
+                    chain = false
+                }
             }
+            if chain && chainCount >= 7 { reached = true }
         }
-        return (emails, hopeful && marks >= 7)
+        return (emails, marks >= 7 && (longGroup || reached))
+    }
+
+    /// Whether a group of `count` (< 6) digits whose first four make `value` can start a number
+    /// candidate: exactly a phone prefix (`02`, `010`, `031`, `0505`, …: ``mobilePrefixes``,
+    /// ``areaPrefixes``), `82` or `0082`. Tests compare it with ``prefixLength(_:)``.
+    static func isPrefixGroup(count: Int, value: Int) -> Bool {
+        switch count {
+        case 2: return value == 82 || value == 2
+        case 3:
+            guard value < 100 else { return false }
+            let (x, y) = (value / 10, value % 10)
+            return (x == 1 && [0, 1, 6, 7, 8, 9].contains(y)) || ((x == 6 || x == 7 || x == 8) && y == 0) || ((3...6).contains(x) && (1...5).contains(y))
+        case 4: return value == 82 || (502...508).contains(value)
+        default: return false
+        }
+    }
+
+    /// One of ``separators`` (a folded scalar), without hashing.
+    @inline(__always)
+    static func isSeparator(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x2D, 0x2E, 0x2F, 0x5F, 0x7E, 0x28, 0x29, 0xB7, 0x2C, 0x3A, 0x7C: return true
+        default: return false
+        }
     }
 
     /// Whether the text may hold an @ written out ("at" in either case before `)` or `]`), by

@@ -164,9 +164,12 @@ struct RedactorTests {
         let alphabet: [String] = ["010", "02", "031", "0505", "+82", "82", "800", "900101", "1", "7", "12", "4567", "1234567", "0000", "٣٤٥", "０８",
                                   "9001011234567", "18:00", "4,500", "***", "xx", "●", "-", " ", ".", "(", ")", "가", "골", "골뱅이", "a", "hong",
                                   "@", "＠", "﹫", "(at)", "[AT]", "（ａｔ）", "naver", "com", "ex.com", " . ",
-                                  "٠٨", "\t", "∗", "•"]
+                                  "٠٨", "\t", "∗", "•",
+                                  // times, dates, amounts and prefixes the number gate reads group by group
+                                  "09:00", "~", "5,000", "000", "00", "001", "0082", "016", "061", "060", "090", "050", "0508", "0501",
+                                  "2026-01-02", "/", "_", ":", "|", "·", "ㆍ", ",", "\n", "ㅡ", "０１０", "٠١٠", "      ", "#"]
         var ruledOut = (emails: 0, numbers: 0), found = (emails: 0, numbers: 0)
-        for round in 0..<12_000 {
+        for round in 0..<40_000 {
             if round % 500 == 0 { await Task.yield() }
             let text = (0..<Int.random(in: 1...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
             let s = text.unicodeScalars.map(PersonalDataRedactor.fold)
@@ -188,5 +191,47 @@ struct RedactorTests {
         }
         // the gate was tested both ways: it ruled things out, and the scans found things elsewhere
         #expect(ruledOut.emails > 1_000 && ruledOut.numbers > 1_000 && found.emails > 100 && found.numbers > 100, "\(ruledOut) \(found)")
+    }
+
+    @Test("the number gate's prefix groups are exactly the groups a candidate can start from, below 6 digits")
+    func prefixGroups() {
+        // every digit string of 1 to 5 digits: where classify can begin (a phone prefix taking
+        // the whole group, 82 or 0082; 00X is followed by an 82 group, which starts on its own)
+        for count in 1...5 {
+            var limit = 1
+            for _ in 0..<count { limit *= 10 }
+            for n in 0..<limit {
+                var digits: [Int] = []
+                var x = n
+                for _ in 0..<count {
+                    digits.insert(x % 10, at: 0)
+                    x /= 10
+                }
+                let value = digits.prefix(4).reduce(0) { $0 * 10 + $1 }
+                let starts = PersonalDataRedactor.prefixLength(digits) == count || digits == [8, 2] || digits == [0, 0, 8, 2]
+                #expect(PersonalDataRedactor.isPrefixGroup(count: count, value: value) == starts, "\(digits)")
+            }
+        }
+        for v in 0..<0x1_0000 {
+            guard let c = Unicode.Scalar(v) else { continue }
+            #expect(PersonalDataRedactor.isSeparator(c) == PersonalDataRedactor.separators.contains(c), "U+\(String(v, radix: 16))")
+        }
+    }
+
+    @Test("the number gate rules out the times, dates and amounts of ordinary postings, and keeps every number written near them")
+    func gateOnOrdinaryText() {
+        let ordinary = ["근무시간 09:00~18:00 (주 5일), 급여 월 3,000,000원 ~ 3,500,000원, 2026-01-02 마감",
+                        "연봉 4,500만원, 02:30 교대, 휴게 12:00-13:00", "모집 10명, 20~30세"]
+        for text in ordinary {
+            #expect(!PersonalDataRedactor.mayHold(text).numbers, "\(text)")
+            #expect(PersonalDataRedactor.redact(text).redactions.isEmpty)
+        }
+        for text in ordinary {
+            for number in ["010-1234-5678", "02) 123-4567", "+82 10 1234 5678", "001 82 10 1234 5678", "900101-1234567", "０３１－１２３－４５６７"] {
+                let joined = text + " 문의 " + number
+                #expect(PersonalDataRedactor.mayHold(joined).numbers, "\(joined)")
+                #expect(!PersonalDataRedactor.redact(joined).redactions.isEmpty, "\(joined)")
+            }
+        }
     }
 }
