@@ -11,6 +11,8 @@ package struct RankingScratch: Sendable {
     var denseCosines: [Float] = []
     /// Text scores of a group of seekers (``MatchEngine/recommend(batch:queries:top:asOf:explain:scratch:denseCosines:)``).
     var block = BlockAccumulator()
+    /// Shown results per company id for the diversity pass: all zeros between queries.
+    package internal(set) var perCompany: [Int32] = []
 
     package init(documentCount: Int) {
         accumulator = ScoreAccumulator(capacity: documentCount)
@@ -128,12 +130,13 @@ extension MatchEngine {
     ) -> [Recommendation] {
         let q = given ?? query(for: seeker)
         let a = admission(seeker, asOf: asOf)
+        let lists = a.checkRegion ? admissibleLists(a) : []
         if let lane = blockLane {
             // only scores of postings `admitted` passes can reach the result (the ranking loop's
             // lists; elsewhere `admitted` is checked before a posting is kept), so the other
             // slots may keep another seeker's values: they are visited and discarded
             if a.checkRegion {
-                scratch.accumulator.load(lane: lane, of: scratch.block, documents: admissibleLists(a))
+                scratch.accumulator.load(lane: lane, of: scratch.block, documents: lists)
             } else {
                 scratch.accumulator.load(lane: lane, of: scratch.block)
             }
@@ -188,7 +191,7 @@ extension MatchEngine {
             } else if a.checkRegion {
                 // only the open postings of the provinces the seeker accepts can be admitted (the
                 // list's order does not matter: ties are broken by id)
-                for list in admissibleLists(a) {
+                for list in lists {
                     for d in list { consider(Int(d), &scratch.top, &cut) }
                 }
             } else {
@@ -207,7 +210,7 @@ extension MatchEngine {
                     makeRecommendation(rank: i + 1, doc: Int(e.id), score: e.score, query: q, seeker: seeker, ctx: ctx, explain: explain, dense: qv)
                 }
             }
-            var shown = self.diversify(ranked, k: k)
+            var shown = self.diversify(ranked, k: k, perCompany: &scratch.perCompany)
             if shown.results.count < k && ranked.count == pool && pool < postings.count {
                 pool = min(postings.count, pool * 4)
                 continue
@@ -282,10 +285,24 @@ extension MatchEngine {
     /// has a shown posting with similar text (MinHash estimate of the Jaccard similarity of title +
     /// description terms, from the index) joins that result; a company at its cap is skipped.
     func diversify(_ ranked: [TopK.Entry], k: Int) -> Diversified {
+        var perCompany: [Int32] = []
+        return diversify(ranked, k: k, perCompany: &perCompany)
+    }
+
+    /// ``diversify(_:k:)`` counting shown results per company id in `perCompany` (only a company
+    /// with one can have a result to fold into): a buffer of all zeros, one per company (an
+    /// empty or other-sized one is made so), left all zeros again (the counted companies are
+    /// those of the results), so a worker's scratch serves query after query.
+    func diversify(_ ranked: [TopK.Entry], k: Int, perCompany: inout [Int32]) -> Diversified {
         let settings = model.ranking.diversity
         var out = Diversified()
-        // shown results per company id: only a company with one can have a result to fold into
-        var perCompany = [Int32](repeating: 0, count: companyDocuments.count)
+        if perCompany.count != companyDocuments.count { perCompany = [Int32](repeating: 0, count: companyDocuments.count) }
+        defer {
+            for r in out.results {
+                let c = companyOf(Int(r.entry.id))
+                if c >= 0 { perCompany[Int(c)] = 0 }
+            }
+        }
         for e in ranked {
             let c = companyOf(Int(e.id))
             if settings.collapseNearDuplicates && c >= 0 && perCompany[Int(c)] > 0 {

@@ -484,6 +484,23 @@ struct DiversityTests {
         #expect(plain.recommend(s, top: 10, asOf: asOf).count == 2)
     }
 
+    @Test("one scratch from seeker to seeker: the same lists as a fresh one, its company counts all zeros after each")
+    func reusedScratch() {
+        let data = SampleGenerator.generate(SampleConfiguration(seed: 5, postings: 800, seekers: 60))
+        var model = Fixtures.model()
+        model.ranking.diversity = .init(collapseNearDuplicates: true, duplicateSimilarity: 0.5, maxPerCompany: 1)
+        let engine = MatchEngine(postings: JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records, model: model)
+        var scratch = RankingScratch(documentCount: engine.postings.count)
+        var shown = 0
+        for s in JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records {
+            let recs = engine.recommend(s, top: 8, asOf: asOf, explain: false, scratch: &scratch)
+            #expect(recs == engine.recommend(s, top: 8, asOf: asOf), "\(s.id)")
+            #expect(!scratch.perCompany.isEmpty && scratch.perCompany.allSatisfy { $0 == 0 }, "\(s.id)")
+            shown += recs.count
+        }
+        #expect(shown > 100)
+    }
+
     @Test("at most maxPerCompany postings of one company; the next best company fills the list")
     func companyCap() throws {
         let jobs = ["지게차 운전원", "지게차 기사 주간", "지게차 상하차 기사", "야간 지게차 운전", "지게차 정비 보조"]
