@@ -82,16 +82,48 @@ package struct IndexBuilder: Sendable {
         let d = Int32(documentCount)
         if let counts = document.counts {
             precondition(counts.fieldEnds.count == document.fieldEnds.count, "IndexBuilder.add: counts of other fields")
+            let ids = counts.ids, tf = counts.tf
+            let n = ids.count
+            precondition(tf.count == n && counts.fieldEnds.last == n, "IndexBuilder.add: counts of other lengths")
+            // What `append` does entry by entry, array by array: each array's room made once for
+            // the document and written through a span (no uniqueness check per element).
+            for k in 0..<n where tf[k] >= UInt32(UInt8.max) { entryLargeTF[entryCount + k] = tf[k] }
             var first = 0, k = 0
-            for (f, end) in document.fieldEnds.enumerated() {
-                var occurrences = 0
-                while k < counts.fieldEnds[f] {
-                    append(counts.ids[k], counts.tf[k], field: f, document: d)
-                    occurrences += Int(counts.tf[k])
-                    k += 1
+            entries.append(addingCapacity: n) { span in
+                for (f, end) in document.fieldEnds.enumerated() {
+                    var occurrences = 0
+                    while k < counts.fieldEnds[f] {
+                        span.append(Entry.pack(term: ids[k], field: f))
+                        occurrences += Int(tf[k])
+                        k += 1
+                    }
+                    // counts of other terms (changed since they were counted) would not add up
+                    precondition(occurrences == end - first, "IndexBuilder.add: the counts are not the document's terms")
+                    first = end
                 }
-                // counts of other terms (changed since they were counted) would not add up
-                precondition(occurrences == end - first, "IndexBuilder.add: the counts are not the document's terms")
+            }
+            entryTF.append(addingCapacity: n) { span in
+                for k in 0..<n { span.append(UInt8(min(tf[k], UInt32(UInt8.max)))) }
+            }
+            // both tables taken out of self for the loop (two spans of self at once overlap)
+            var lastDocuments: [Int32] = [], frequencies: [UInt32] = []
+            swap(&lastDocuments, &lastDocument)
+            swap(&frequencies, &documentFrequency)
+            do {
+                var last = lastDocuments.mutableSpan
+                var frequency = frequencies.mutableSpan
+                for k in 0..<n {
+                    let id = Int(ids[k])
+                    if last[id] != d {
+                        last[id] = d
+                        frequency[id] += 1
+                    }
+                }
+            }
+            swap(&lastDocuments, &lastDocument)
+            swap(&frequencies, &documentFrequency)
+            first = 0
+            for end in document.fieldEnds {
                 lengths.append(UInt32(end - first))
                 first = end
             }

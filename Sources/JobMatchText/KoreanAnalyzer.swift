@@ -46,10 +46,10 @@ package struct KoreanAnalyzer: Sendable {
         scan(norm) { source, _, _, _ in
             if !stopTerms.isEmpty && stopTerms.contains(Self.string(source, scalars)) { return }
             switch source {
-            case .range(let r): for k in r { out.appendUTF8(scalars[k]) }
-            case .picked(let ks): for k in ks { out.appendUTF8(scalars[k]) }
+            case .range(let r): out.appendTerm(scalars, at: r)
+            case .picked(let ks): out.appendTerm(scalars, at: ks)
+            case .pair(let a, let b): out.appendTerm(scalars, at: CollectionOfTwo(a, b))
             }
-            out.endTerm()
         }
     }
 
@@ -70,6 +70,8 @@ package struct KoreanAnalyzer: Sendable {
     enum TermSource {
         case range(Range<Int>)
         case picked(ArraySlice<Int>)
+        /// Two scalars (a bigram: the common case, without retaining the run's array).
+        case pair(Int, Int)
     }
 
     static func string(_ source: TermSource, _ scalars: [Unicode.Scalar]) -> String {
@@ -77,6 +79,7 @@ package struct KoreanAnalyzer: Sendable {
         switch source {
         case .range(let r): for k in r { s.append(scalars[k]) }
         case .picked(let ks): for k in ks { s.append(scalars[k]) }
+        case .pair(let a, let b): s.append(scalars[a]); s.append(scalars[b])
         }
         return String(s)
     }
@@ -174,9 +177,21 @@ package struct KoreanAnalyzer: Sendable {
                 send(.range(k..<(k + 1)), k, k, .unigram)
             }
             for size in sizes where start + size <= length {
-                let kind: TokenKind = size == 2 ? .bigram : .trigram
-                send(.picked(run[start..<(start + size)]), run[start], run[start + size - 1], kind)
+                if size == 2 {
+                    send(.pair(run[start], run[start + 1]), run[start], run[start + 1], .bigram)
+                } else {
+                    send(.picked(run[start..<(start + size)]), run[start], run[start + size - 1], .trigram)
+                }
             }
         }
     }
+}
+
+/// Two indices as a collection (a bigram's scalars for ``TermBytes/appendTerm(_:at:)``).
+struct CollectionOfTwo: RandomAccessCollection {
+    let first: Int, second: Int
+    init(_ first: Int, _ second: Int) { (self.first, self.second) = (first, second) }
+    var startIndex: Int { 0 }
+    var endIndex: Int { 2 }
+    subscript(i: Int) -> Int { i == 0 ? first : second }
 }

@@ -59,23 +59,34 @@ package struct TermBytes: Sendable, Equatable {
         ends.append(UInt32(bytes.count))
     }
 
+    /// Appends one term: the UTF-8 of `scalars[k]` for each `k` of `indices`, in order. The bytes
+    /// go through one `OutputSpan` (room for 4 bytes a scalar made once per term), not one
+    /// `append` per byte, each of which checks that the buffer is unique and has room.
     @inline(__always)
-    package mutating func appendUTF8(_ s: Unicode.Scalar) {
+    package mutating func appendTerm<Indices: Collection<Int>>(_ scalars: [Unicode.Scalar], at indices: Indices) {
+        bytes.append(addingCapacity: 4 &* indices.count) { span in
+            for k in indices { Self.encode(scalars[k], into: &span) }
+        }
+        ends.append(UInt32(bytes.count))
+    }
+
+    @inline(__always)
+    private static func encode(_ s: Unicode.Scalar, into span: inout OutputSpan<UInt8>) {
         let v = s.value
         if v < 0x80 {
-            bytes.append(UInt8(v))
+            span.append(UInt8(v))
         } else if v < 0x800 {
-            bytes.append(UInt8(0xC0 | v >> 6))
-            bytes.append(UInt8(0x80 | v & 0x3F))
+            span.append(UInt8(0xC0 | v >> 6))
+            span.append(UInt8(0x80 | v & 0x3F))
         } else if v < 0x1_0000 {
-            bytes.append(UInt8(0xE0 | v >> 12))
-            bytes.append(UInt8(0x80 | v >> 6 & 0x3F))
-            bytes.append(UInt8(0x80 | v & 0x3F))
+            span.append(UInt8(0xE0 | v >> 12))
+            span.append(UInt8(0x80 | v >> 6 & 0x3F))
+            span.append(UInt8(0x80 | v & 0x3F))
         } else {
-            bytes.append(UInt8(0xF0 | v >> 18))
-            bytes.append(UInt8(0x80 | v >> 12 & 0x3F))
-            bytes.append(UInt8(0x80 | v >> 6 & 0x3F))
-            bytes.append(UInt8(0x80 | v & 0x3F))
+            span.append(UInt8(0xF0 | v >> 18))
+            span.append(UInt8(0x80 | v >> 12 & 0x3F))
+            span.append(UInt8(0x80 | v >> 6 & 0x3F))
+            span.append(UInt8(0x80 | v & 0x3F))
         }
     }
 
