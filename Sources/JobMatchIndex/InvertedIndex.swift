@@ -356,6 +356,9 @@ package struct DocumentTerms: Sendable, Equatable {
     package mutating func count(with known: KnownTerms, _ scratch: inout TermCounter) {
         counts = nil
         var c = Counts()
+        c.ids.reserveCapacity(terms.count)  // at most one distinct term per term
+        c.tf.reserveCapacity(terms.count)
+        c.fieldEnds.reserveCapacity(fieldEnds.count)
         var t = 0
         for end in fieldEnds {
             scratch.startField()
@@ -364,9 +367,10 @@ package struct DocumentTerms: Sendable, Equatable {
                 scratch.count(Int(id), known.count)
                 t += 1
             }
-            for id in scratch.order {
-                c.ids.append(id)
-                c.tf.append(scratch.countInField[Int(id)])
+            let order = scratch.order, counted = scratch.countInField
+            c.ids.append(contentsOf: order)
+            c.tf.append(addingCapacity: order.count) { span in
+                for id in order { span.append(counted[Int(id)]) }
             }
             c.fieldEnds.append(c.ids.count)
         }
