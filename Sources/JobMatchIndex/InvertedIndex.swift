@@ -106,22 +106,23 @@ package struct IndexBuilder: Sendable {
                 for k in 0..<n { span.append(UInt8(min(tf[k], UInt32(UInt8.max)))) }
             }
             // both tables taken out of self for the loop (two spans of self at once overlap)
-            var lastDocuments: [Int32] = [], frequencies: [UInt32] = []
-            swap(&lastDocuments, &lastDocument)
-            swap(&frequencies, &documentFrequency)
-            do {
-                var last = lastDocuments.mutableSpan
-                var frequency = frequencies.mutableSpan
-                for k in 0..<n {
-                    let id = Int(ids[k])
-                    if last[id] != d {
-                        last[id] = d
-                        frequency[id] += 1
-                    }
+            var last: [Int32] = [], frequency: [UInt32] = []
+            swap(&last, &lastDocument)
+            swap(&frequency, &documentFrequency)
+            if #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
+                var lastSpan = last.mutableSpan, frequencySpan = frequency.mutableSpan
+                for k in 0..<n where lastSpan[Int(ids[k])] != d {
+                    lastSpan[Int(ids[k])] = d
+                    frequencySpan[Int(ids[k])] += 1
+                }
+            } else {  // Array.mutableSpan is newer than the package's macOS 14
+                for k in 0..<n where last[Int(ids[k])] != d {
+                    last[Int(ids[k])] = d
+                    frequency[Int(ids[k])] += 1
                 }
             }
-            swap(&lastDocuments, &lastDocument)
-            swap(&frequencies, &documentFrequency)
+            swap(&last, &lastDocument)
+            swap(&frequency, &documentFrequency)
             first = 0
             for end in document.fieldEnds {
                 lengths.append(UInt32(end - first))
@@ -356,8 +357,6 @@ package struct DocumentTerms: Sendable, Equatable {
     package mutating func count(with known: KnownTerms, _ scratch: inout TermCounter) {
         counts = nil
         var c = Counts()
-        c.ids.reserveCapacity(terms.count)  // at most one distinct term per term
-        c.tf.reserveCapacity(terms.count)
         c.fieldEnds.reserveCapacity(fieldEnds.count)
         var t = 0
         for end in fieldEnds {
@@ -510,7 +509,7 @@ struct PostingLists {
     /// BM25 statistics of exactly these documents, impacts, and the term-frequency stream.
     consuming func finish(parameters: BM25Parameters) -> InvertedIndex {
         var kept: [Float] = []
-        let index = finish(parameters: parameters, run: .max) { (impacts: inout [Float]) throws(Never) in kept = impacts }
+        let index = finish(parameters: parameters, run: .max) { (impacts: inout [Float]) throws(Never) in swap(&kept, &impacts) }
         return index.with(impacts: kept)
     }
 
