@@ -88,22 +88,27 @@ package struct IndexBuilder: Sendable {
             // What `append` does entry by entry, array by array: each array's room made once for
             // the document and written through a span (no uniqueness check per element).
             for k in 0..<n where tf[k] >= UInt32(UInt8.max) { entryLargeTF[entryCount + k] = tf[k] }
-            var first = 0, k = 0
-            entries.append(addingCapacity: n) { span in
-                for (f, end) in document.fieldEnds.enumerated() {
-                    var occurrences = 0
-                    while k < counts.fieldEnds[f] {
-                        span.append(Entry.pack(term: ids[k], field: f))
-                        occurrences += Int(tf[k])
-                        k += 1
+            // (nothing appended for a document without terms: see TermBytes.appendTerm)
+            if n > 0 {
+                var first = 0, k = 0
+                entries.append(addingCapacity: n) { span in
+                    for (f, end) in document.fieldEnds.enumerated() {
+                        var occurrences = 0
+                        while k < counts.fieldEnds[f] {
+                            span.append(Entry.pack(term: ids[k], field: f))
+                            occurrences += Int(tf[k])
+                            k += 1
+                        }
+                        // counts of other terms (changed since they were counted) would not add up
+                        precondition(occurrences == end - first, "IndexBuilder.add: the counts are not the document's terms")
+                        first = end
                     }
-                    // counts of other terms (changed since they were counted) would not add up
-                    precondition(occurrences == end - first, "IndexBuilder.add: the counts are not the document's terms")
-                    first = end
                 }
-            }
-            entryTF.append(addingCapacity: n) { span in
-                for k in 0..<n { span.append(UInt8(min(tf[k], UInt32(UInt8.max)))) }
+                entryTF.append(addingCapacity: n) { span in
+                    for k in 0..<n { span.append(UInt8(min(tf[k], UInt32(UInt8.max)))) }
+                }
+            } else {
+                precondition(document.fieldEnds.allSatisfy { $0 == 0 }, "IndexBuilder.add: the counts are not the document's terms")
             }
             // both tables taken out of self for the loop (two spans of self at once overlap)
             var last: [Int32] = [], frequency: [UInt32] = []
@@ -123,7 +128,7 @@ package struct IndexBuilder: Sendable {
             }
             swap(&last, &lastDocument)
             swap(&frequency, &documentFrequency)
-            first = 0
+            var first = 0
             for end in document.fieldEnds {
                 lengths.append(UInt32(end - first))
                 first = end
@@ -368,8 +373,10 @@ package struct DocumentTerms: Sendable, Equatable {
             }
             let order = scratch.order, counted = scratch.countInField
             c.ids.append(contentsOf: order)
-            c.tf.append(addingCapacity: order.count) { span in
-                for id in order { span.append(counted[Int(id)]) }
+            if !order.isEmpty {  // (not for a field without terms: see TermBytes.appendTerm)
+                c.tf.append(addingCapacity: order.count) { span in
+                    for id in order { span.append(counted[Int(id)]) }
+                }
             }
             c.fieldEnds.append(c.ids.count)
         }

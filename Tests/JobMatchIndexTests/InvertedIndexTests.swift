@@ -221,6 +221,39 @@ struct InvertedIndexTests {
         #expect(counted.build(parameters: params) == expected)
     }
 
+    /// Fields and documents without terms add nothing through a span; on two threads at once
+    /// that must not write the count of the process's shared empty array (a race only
+    /// ThreadSanitizer sees: CI's sanitizer run fails on its report). Each thread's index is
+    /// also checked against the one of the same documents added plainly.
+    @Test("documents with empty fields, counted and added on two threads at once, give the plainly built index")
+    func emptyFieldsOnTwoThreads() {
+        let params = BM25Parameters(k1: 1.2, b: 0.75, fieldWeights: [2, 1.5, 1])
+        let docs: [[[String]]] = [[["a"], [], []], [[], [], []], [[], ["b", "b"], []], [["a"], [], ["c", "a"]], [[], [], []]]
+        var plain = IndexBuilder()
+        for d in docs + docs { plain.add(fields: d) }
+        let expected = plain.build(parameters: params)
+        let mismatches = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            for _ in 0..<100 {
+                var builder = IndexBuilder(), counter = TermCounter()
+                for d in docs { builder.add(fields: d) }  // the terms, known from here on
+                let known = builder.knownTerms
+                for d in docs {
+                    var document = DocumentTerms()
+                    for field in d {
+                        for t in field { document.terms.append(t) }
+                        document.endField()
+                    }
+                    document.count(with: known, &counter)
+                    if document.counts == nil { mismatches.withLock { $0 += 1 } }
+                    builder.add(document)
+                }
+                if builder.build(parameters: params) != expected { mismatches.withLock { $0 += 1 } }
+            }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
+    }
+
     @Test func postingListsAreSortedAndDocumentFrequenciesCount() {
         var builder = IndexBuilder()
         builder.add(fields: [["a", "b"], [], ["a"]])

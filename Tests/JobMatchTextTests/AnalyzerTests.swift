@@ -243,4 +243,61 @@ struct AnalyzerBytesTests {
         #expect((0..<all.count).map { all.term($0) } == expected)
         #expect(expected.count > 5_000)
     }
+
+    @Test("appendTerm writes the UTF-8 of the picked scalars (1 to 4 bytes each) as one term, after what was there")
+    func appendTermEncodes() {
+        // one scalar of each UTF-8 length, at both ends of each length's range
+        let scalars: [Unicode.Scalar] = ["\u{0}", "a", "\u{7F}", "\u{80}", "é", "\u{7FF}", "\u{800}", "가", "漢", "\u{FFFF}",
+                                         "\u{10000}", "😀", "\u{10FFFF}"]
+        var rng = SeededRandom(seed: 29)
+        var terms = TermBytes()
+        terms.append("앞")
+        var expected = ["앞"]
+        for round in 0..<500 {
+            let picked = (0..<Int.random(in: 0...6, using: &rng)).map { _ in Int.random(in: 0..<scalars.count, using: &rng) }
+            var s = String.UnicodeScalarView()
+            for k in picked { s.append(scalars[k]) }
+            switch round % 3 {
+            case 0: terms.appendTerm(scalars, at: picked)
+            case 1: terms.appendTerm(scalars, at: picked[...])
+            default:
+                // a bigram's two indices, as the analyzer passes them
+                guard picked.count >= 2 else { terms.appendTerm(scalars, at: picked); break }
+                let pair = CollectionOfTwo(picked[0], picked[1])
+                #expect(Array(pair) == [picked[0], picked[1]] && pair.count == 2)
+                terms.appendTerm(scalars, at: pair)
+                s = String.UnicodeScalarView()
+                s.append(scalars[picked[0]])
+                s.append(scalars[picked[1]])
+            }
+            expected.append(String(s))
+        }
+        #expect(terms.count == expected.count)
+        #expect((0..<terms.count).map { terms.term($0) } == expected)
+        #expect(terms.bytes == Array(expected.joined().utf8))
+        // an empty pick is an empty term, not a missing one
+        #expect(expected.contains("") && Set(expected.map(\.utf8.count)).isSuperset(of: [0, 1, 2, 3, 4, 8]))
+    }
+}
+
+@Suite("Appending nothing")
+struct AppendNothingTests {
+    /// Adding nothing must not write the count of the process's one shared empty array, as
+    /// `append(addingCapacity: 0)` does: two threads doing so at once race. Only ThreadSanitizer
+    /// sees that (CI's sanitizer run fails on its report; the test itself passes either way), and
+    /// only with two threads. Here: terms with no scalars (the index's tests cover fields and
+    /// documents without terms).
+    @Test("empty terms on two threads at once: no write to the shared empty array")
+    func emptyTermsConcurrently() {
+        let scalars = Array("가나".unicodeScalars)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            var seen = 0
+            for _ in 0..<2_000 {
+                var terms = TermBytes()
+                terms.appendTerm(scalars, at: [Int]())
+                seen += terms.bytes.count + terms.count
+            }
+            #expect(seen == 2_000)
+        }
+    }
 }
