@@ -515,6 +515,19 @@ struct RowMinimumTests {
             #expect(out == expected, "width \(width), \(n) rows, default kernel")
         }
     }
+
+    #if os(Linux) && arch(x86_64)
+    /// The CPUID check agrees with what the kernel reports (the flags in /proc/cpuinfo; Linux lists
+    /// avx and avx2 only when it saves the YMM registers): on a machine with AVX2, CI's included,
+    /// the test above runs the AVX2 kernel (on one without, it cannot, and this passes).
+    @Test("the AVX2 kernel is chosen exactly when the CPU and OS have AVX2")
+    func choosesAVX2() throws {
+        let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = try #require(info.split(separator: "\n").first { $0.hasPrefix("flags") })
+        let words = Set(flags.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
+        #expect(RowMinimum.usesAVX2 == (words.contains("avx2") && words.contains("avx")), "\(flags)")
+    }
+    #endif
 }
 
 @Suite("UTF8Map against a Dictionary")
