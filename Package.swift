@@ -73,7 +73,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "JobMatchKernelsTests", dependencies: ["JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobMatchTextTests", dependencies: ["JobMatchText", "JobMatchKernels", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchIndexTests", dependencies: ["JobMatchIndex", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JobMatchRankingTests", dependencies: ["JobMatchRanking", "JobMatchSample", "JobMatchIndex", "JobMatchKernels", "JobMatchText", "JobMatchTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -6,7 +6,7 @@ Usage (from the repo root, after `KEEP=DIR Tools/dev-eval.sh` has written DIR/ti
 
 It re-ranks each query's top 100 of a JobMatch TREC run by
     score / best score of the query + sum_i w_i * feature_i(desired title, posting title)
-and reports nDCG@10 (one relevant entry per query, as trec_eval counts it) three ways:
+and reports nDCG@10 (Tools/trec_measures.py: trec_eval's rules, ties included) three ways:
   - with no features (the run as it is);
   - two-fold: queries split by their relevant entry (so the variants of one entry never sit on
     both sides), weights fitted by coordinate ascent on one fold, measured on the other;
@@ -21,13 +21,14 @@ Standard library only. Deterministic: same run, same output.
 """
 
 import argparse
-import collections
 import hashlib
 import json
-import math
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from trec_measures import InputError, evaluate_query, read_qrels, read_run  # noqa: E402
 
 NAMES = ["score/best", "bigram coverage of query", "bigram coverage of title", "common suffix / query",
          "common prefix / query", "query in title", "title in query", "length difference / query",
@@ -79,25 +80,23 @@ def features(query, title, score, best):
             len(set(q) & set(t)) / max(1, len(set(q))), common_prefix(q, t) / lt]
 
 
-def ndcg10(queries, rows, relevant, weights):
+def ndcg10(queries, rows, qrels, weights):
     total = 0.0
     for qid in queries:
-        ranked = sorted(rows.get(qid, []), key=lambda r: (-sum(w * f for w, f in zip(weights, r[1])), r[0]))
-        top = [doc for doc, _ in ranked[:10]]
-        if relevant[qid] in top:
-            total += 1.0 / math.log2(top.index(relevant[qid]) + 2)
+        scores = {doc: sum(w * f for w, f in zip(weights, feats)) for doc, feats in rows.get(qid, [])}
+        total += evaluate_query(qrels[qid], scores)["ndcg_cut_10"]
     return total / len(queries)
 
 
-def fit(queries, rows, relevant):
+def fit(queries, rows, qrels):
     weights = [1.0] + [0.0] * (len(NAMES) - 1)
-    best = ndcg10(queries, rows, relevant, weights)
+    best = ndcg10(queries, rows, qrels, weights)
     for _ in range(3):
         for i in range(1, len(NAMES)):
             for v in GRID:
                 trial = list(weights)
                 trial[i] = v
-                s = ndcg10(queries, rows, relevant, trial)
+                s = ndcg10(queries, rows, qrels, trial)
                 if s > best + 1e-9:
                     best, weights = s, trial
     return weights, best
@@ -119,35 +118,29 @@ def main():
         for line in f:
             d = json.loads(line)
             query[d["id"]] = d["desiredTitle"]
-    relevant = {}
-    with open(os.path.join(a.data, "eval", "titles-dev.qrels"), encoding="utf-8") as f:
-        for line in f:
-            qid, _, doc, grade = line.split()
-            if int(grade) > 0:
-                relevant[qid] = doc
-    run = collections.defaultdict(list)
-    with open(a.run, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            parts = line.split()
-            if len(parts) != 6:
-                sys.exit(f"{a.run}:{n}: expected 6 columns (qid Q0 doc rank score tag)")
-            run[parts[0]].append((parts[2], float(parts[4])))
+    try:
+        qrels = read_qrels(os.path.join(a.data, "eval", "titles-dev.qrels"))
+        run = read_run(a.run)
+    except InputError as e:
+        sys.exit(f"error: {e}")
     rows = {}
     for qid, results in run.items():
         if qid not in query:
             sys.exit(f"{a.run}: query {qid} is not in titles-dev")
-        best = max(s for _, s in results)
-        rows[qid] = [(doc, features(query[qid], titles[doc], s, best)) for doc, s in results]
+        best = max(results.values())
+        rows[qid] = [(doc, features(query[qid], titles[doc], s, best)) for doc, s in sorted(results.items())]
+    # the one relevant entry of each query (known-item search) decides its fold
+    relevant = {q: min(d for d, g in j.items() if g > 0) for q, j in qrels.items() if any(g > 0 for g in j.values())}
     queries = sorted(relevant)
     folds = [[q for q in queries if int(hashlib.md5(relevant[q].encode()).hexdigest(), 16) % 2 == k] for k in (0, 1)]
     plain = [1.0] + [0.0] * (len(NAMES) - 1)
     print(f"queries {len(queries)} (folds {len(folds[0])} / {len(folds[1])})")
-    print(f"the run as it is: nDCG@10 {ndcg10(queries, rows, relevant, plain):.4f}")
+    print(f"the run as it is: nDCG@10 {ndcg10(queries, rows, qrels, plain):.4f}")
     held_out = 0.0
     for k in (0, 1):
-        weights, train = fit(folds[k], rows, relevant)
-        test = ndcg10(folds[1 - k], rows, relevant, weights)
-        before = ndcg10(folds[1 - k], rows, relevant, plain)
+        weights, train = fit(folds[k], rows, qrels)
+        test = ndcg10(folds[1 - k], rows, qrels, weights)
+        before = ndcg10(folds[1 - k], rows, qrels, plain)
         held_out += test * len(folds[1 - k])
         chosen = ", ".join(f"{NAMES[i]} {w:+.2f}" for i, w in enumerate(weights) if i > 0 and w != 0)
         print(f"fitted on fold {k}: {train:.4f}; on fold {1 - k}: {before:.4f} -> {test:.4f}  ({chosen})")
@@ -155,7 +148,7 @@ def main():
     for w in (0.4, 0.6, 0.8, 1.0):
         weights = list(plain)
         weights[4] = w
-        print(f"common prefix / query at {w}: nDCG@10 {ndcg10(queries, rows, relevant, weights):.4f}")
+        print(f"common prefix / query at {w}: nDCG@10 {ndcg10(queries, rows, qrels, weights):.4f}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import Foundation
+import JobMatchKernels
 import JobMatchTestSupport
 @testable import JobMatchText
 import Testing
@@ -290,14 +291,16 @@ struct AppendNothingTests {
     @Test("empty terms on two threads at once: no write to the shared empty array")
     func emptyTermsConcurrently() {
         let scalars = Array("가나".unicodeScalars)
-        DispatchQueue.concurrentPerform(iterations: 2) { _ in
-            var seen = 0
+        let seen = Locked([Int](repeating: 0, count: 2))  // expectations on the test's own thread
+        DispatchQueue.concurrentPerform(iterations: 2) { thread in
+            var n = 0
             for _ in 0..<2_000 {
                 var terms = TermBytes()
                 terms.appendTerm(scalars, at: [Int]())
-                seen += terms.bytes.count + terms.count
+                n += terms.bytes.count + terms.count
             }
-            #expect(seen == 2_000)
+            seen.withLock { $0[thread] = n }
         }
+        #expect(seen.withLock { $0 } == [2_000, 2_000])
     }
 }
