@@ -11,6 +11,7 @@ package enum Knob: String, CaseIterable, Sendable, Codable {
     case unigramQueryWeight
     case occupationExact, occupationGroup, experience, education
     case denseWeight
+    case titleStartWeight
 
     /// Whether changing it needs another index (BM25 impacts).
     package var indexTime: Bool { [.k1, .b, .postingTitle, .postingSkills, .postingDescription].contains(self) }
@@ -33,6 +34,7 @@ package enum Knob: String, CaseIterable, Sendable, Codable {
         case .experience: "structured.experience"
         case .education: "structured.education"
         case .denseWeight: "denseWeight"
+        case .titleStartWeight: "titleStartWeight"
         }
     }
 
@@ -52,6 +54,7 @@ package enum Knob: String, CaseIterable, Sendable, Codable {
         case .occupationGroup, .experience: [0, 0.05, 0.1, 0.2]
         case .education: [0, 0.05, 0.1]
         case .denseWeight: [0, 0.05, 0.1, 0.2]
+        case .titleStartWeight: [0, 0.3, 0.6, 0.9]
         }
     }
 
@@ -72,6 +75,7 @@ package enum Knob: String, CaseIterable, Sendable, Codable {
         case .experience: s.structured.experience
         case .education: s.structured.education
         case .denseWeight: s.denseWeight
+        case .titleStartWeight: s.titleStartWeight
         }
     }
 
@@ -92,6 +96,7 @@ package enum Knob: String, CaseIterable, Sendable, Codable {
         case .experience: s.structured.experience = v
         case .education: s.structured.education = v
         case .denseWeight: s.denseWeight = v
+        case .titleStartWeight: s.titleStartWeight = v
         }
     }
 }

@@ -154,25 +154,27 @@ extension MatchEngine {
             let f = self.fit(ctx, doc: d)
             guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return nil }
             let content = qv.map { self.denseContribution($0, doc: d) } ?? 0
-            return text + f.occupation + f.experience + f.education + content
+            return text + f.occupation + f.experience + f.education + f.title + content
         }
-        // The posting's occupation part (a table look-up) and the most the experience and
-        // education parts can add: a posting whose text score plus these cannot reach the
+        // The posting's occupation part (a table look-up), its title-start part (one load when
+        // its title does not start with the seeker's first letter) and the most the experience
+        // and education parts can add: a posting whose text score plus these cannot reach the
         // cut-off is passed over before the rest of its fit is worked out. The bound holds in
-        // float arithmetic too: the total adds the same occupation part and parts no larger than
-        // these, in the same order.
+        // float arithmetic too: the total adds the same occupation and title parts and parts no
+        // larger than these, in the same order.
         let structured = model.ranking.structured
         let fitB = max(0, Float(structured.experience)), fitC = max(0, Float(structured.education))
+        let titleFirstLetter = ctx.titleKey.first.map { UInt8(truncatingIfNeeded: $0) }
         // `cut`: the list's cut-off (`top.cutoff`) kept in a local, -∞ while the list is not
         // full or with a dense stage (whose approximate part the bound does not cover); it only
         // changes when an entry goes in
         let bounded = dense == nil
         let consider = { (d: Int, top: inout TopK, cut: inout Float) in
             let text = scores[d] * norm
-            if bounded && text + self.occupationPart(ctx, doc: d) + fitB + fitC < cut { return }
+            if bounded && text + self.occupationPart(ctx, doc: d) + fitB + fitC + self.titlePartQuickly(ctx, first: titleFirstLetter, doc: d) < cut { return }
             let f = self.fit(ctx, doc: d)
             guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return }
-            let total = text + f.occupation + f.experience + f.education + (dense?.approximate(d) ?? 0)
+            let total = text + f.occupation + f.experience + f.education + f.title + (dense?.approximate(d) ?? 0)
             guard top.wouldEnter(score: total, id: UInt32(d)), self.admitted(a, doc: d) else { return }
             top.insert(score: total, id: UInt32(d))
             if bounded, let c = top.cutoff { cut = c }
@@ -403,7 +405,7 @@ extension MatchEngine {
         var fitTotal: Float = 0
         if let ctx {
             let f = fit(ctx, doc: d)
-            fitTotal = f.occupation + f.experience + f.education
+            fitTotal = f.occupation + f.experience + f.education + f.title
         }
         let content = denseContribution(qv, doc: d)
         var r = Recommendation(rank: rank, postingID: postings[d].id, doc: UInt32(d), score: Double(score),
@@ -433,7 +435,7 @@ extension MatchEngine {
             let f = fit(ctx, doc: d)
             guard text > 0 || f.matched || dense?.isCandidate[d] == true, admitted(a, doc: d) else { continue }
             let content = dense.map { denseContribution($0.qv, doc: d) } ?? 0
-            all.append(TopK.Entry(score: text + f.occupation + f.experience + f.education + content, id: UInt32(d)))
+            all.append(TopK.Entry(score: text + f.occupation + f.experience + f.education + f.title + content, id: UInt32(d)))
         }
         all.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
         guard let pos = all.firstIndex(where: { $0.id == UInt32(doc) }) else { return .noMatch }
@@ -542,6 +544,11 @@ extension MatchEngine {
             if f.education > 0, let e = p.education {
                 let need = e == .any ? "학력무관" : "\(e.korean) 이상"
                 out.append(Reason(kind: .education, label: "학력 조건 충족 (\(need))", contribution: Double(f.education)))
+            }
+            if f.title > 0 {
+                let shared = ctx.titleKey.prefix(titleStart(ctx, doc: d).shared)
+                let letters = String(String.UnicodeScalarView(shared.compactMap(Unicode.Scalar.init)))
+                out.append(Reason(kind: .titleStart, label: "희망 직무명과 공고 제목의 앞부분 일치 '\(letters)'", words: letters, contribution: Double(f.title)))
             }
             out += unstatedFlags(seeker: seeker, doc: d)
         }
@@ -664,12 +671,12 @@ extension MatchEngine {
             let text = raw * Float(q.normalizer)
             let f = fit(contexts[i], doc: doc)
             guard text > 0 || f.matched else { continue }
-            top.insert(score: text + f.occupation + f.experience + f.education + denseContribution(denseQuery(q), doc: doc), id: UInt32(i))
+            top.insert(score: text + f.occupation + f.experience + f.education + f.title + denseContribution(denseQuery(q), doc: doc), id: UInt32(i))
         }
         return top.sorted().enumerated().map { (rank, e) in
             let s = ordered[Int(e.id)]
             let f = fit(contexts[Int(e.id)], doc: doc)
-            let fitTotal = f.occupation + f.experience + f.education
+            let fitTotal = f.occupation + f.experience + f.education + f.title
             let qv = denseQuery(queries[Int(e.id)])
             let content = denseContribution(qv, doc: doc)
             return SeekerCandidate(

@@ -12,7 +12,7 @@ package struct Recommendation: Sendable, Equatable {
     package var score: Double
     /// Word-match part (query-normalised BM25).
     package var textScore: Double
-    /// Structured-fit part (occupation, experience, education).
+    /// Structured-fit part (occupation, experience, education, title start).
     package var fitScore: Double
     /// Dense part: denseWeight × cosine of the LSA vectors (0 without a dense model).
     package var contentScore: Double = 0
@@ -78,6 +78,15 @@ package struct MatchEngine: Sendable {
     private let educationRequired: [Int8]  // -1 none
     /// Normalised company name id; -1 when not stated.
     private let company: [Int32]
+    /// Every posting's ``titleKey(_:)``, one after another; posting d's is
+    /// `titleLetters[titleStarts[d]..<titleStarts[d + 1]]` (the title-start part of the fit).
+    private let titleLetters: [UInt32]
+    private let titleStarts: [Int32]
+    /// The low byte of the first letter of every posting's title key (0 for an empty key; a
+    /// one-byte fingerprint keeps the array small beside the others the ranking loop reads), so
+    /// the loop's bound can tell with one load that most postings' titles do not start like the
+    /// seeker's.
+    private let titleFirst: [UInt8]
     /// Documents of each company id, ascending.
     let companyDocuments: [[UInt32]]
     /// Unit-length LSA vectors of the postings (documents × rank), when the model's dense stage is on.
@@ -186,6 +195,18 @@ package struct MatchEngine: Sendable {
             return id
         }
         self.company = company
+        var letters: [UInt32] = [], starts: [Int32] = [0]
+        starts.reserveCapacity(postings.count + 1)
+        if model.ranking.titleStartWeight > 0 {
+            var normalized = NormalizedText(keepsOffsets: false)
+            for p in postings {
+                Self.appendTitleKey(p.title, to: &letters, normalized: &normalized)
+                starts.append(Int32(letters.count))
+            }
+        }
+        titleLetters = letters
+        titleStarts = starts
+        titleFirst = starts.count > 1 ? postings.indices.map { d in starts[d] < starts[d + 1] ? UInt8(truncatingIfNeeded: letters[Int(starts[d])]) : 0 } : []
         if let projection = model.dense, model.ranking.denseWeight > 0 {
             var rowOf: [String: Int32] = [:]
             for (i, t) in projection.terms.enumerated() { rowOf[t] = Int32(i) }
@@ -224,6 +245,35 @@ package struct MatchEngine: Sendable {
     @inline(__always) func companyOf(_ d: Int) -> Int32 { company[d] }
     /// The posting's occupation code number (-1: none).
     @inline(__always) func occupationNumber(_ d: Int) -> Int32 { occupation[d] }
+
+    /// A title as the title-start part of the fit compares it: normalised (NFKC, case folded),
+    /// with bracketed parts (`[급구]`, `(PD)`, `【…】`) and everything but letters and digits
+    /// (Hangul, Han, kana, Latin, digits) left out, as Unicode scalar values:
+    /// `[급구] 음향기기 조립반장(경력)` → `음향기기조립반장`.
+    package static func titleKey(_ title: String) -> [UInt32] {
+        var out: [UInt32] = []
+        var normalized = NormalizedText(keepsOffsets: false)
+        appendTitleKey(title, to: &out, normalized: &normalized)
+        return out
+    }
+
+    /// ``titleKey(_:)`` appended to `out`, normalising in the reused buffer `normalized`.
+    static func appendTitleKey(_ title: String, to out: inout [UInt32], normalized text: inout NormalizedText) {
+        TextNormalizer.normalize(title, into: &text)
+        var depth = 0
+        for (s, c) in zip(text.scalars, text.classes) {
+            switch s.value {
+            case 0x28, 0x5B, 0x7B, 0x3008, 0x300A, 0x3010, 0x3014: depth += 1  // ( [ { 〈 《 【 〔
+            case 0x29, 0x5D, 0x7D, 0x3009, 0x300B, 0x3011, 0x3015: depth = max(0, depth - 1)
+            default:
+                guard depth == 0 else { continue }
+                switch c {
+                case .hangul, .han, .kana, .letter, .digit: out.append(s.value)
+                default: break
+                }
+            }
+        }
+    }
 
     /// A company name without legal-form marks, spaces or punctuation: `(주)대성정밀` = `대성정밀 주식회사`.
     package static func companyKey(_ name: String) -> String {
@@ -569,6 +619,10 @@ package struct MatchEngine: Sendable {
         var inferredCount: [Int] = []
         /// How many postings voted (0: no inference).
         var voters = 0
+        /// The seeker's desired title as ``MatchEngine/titleKey(_:)`` (empty: no title-start part).
+        var titleKey: [UInt32] = []
+        /// The model's `titleStartWeight`: the most the title-start part can add (the two keys equal).
+        var titleWeight: Float = 0
         /// Occupation code number → the occupation part of the fit of a posting with that code,
         /// and whether it is a match (desired code or group; an inferred code only reorders).
         /// Filled by ``tabulate(groupOfOccupation:exact:group:)`` once the codes above are final.
@@ -603,11 +657,47 @@ package struct MatchEngine: Sendable {
     }
 
     private func untabulatedFit(_ seeker: Seeker) -> SeekerFit {
-        SeekerFit(
+        var f = SeekerFit(
             occupations: seeker.desiredOccupations.compactMap { occupationIDs[$0] },
             groups: seeker.desiredOccupations.compactMap { Self.group($0).flatMap { groupIDs[$0] } },
             experience: seeker.experienceYears ?? -1,
             education: seeker.education?.rawValue ?? -1)
+        let weight = model.ranking.titleStartWeight
+        if weight > 0, let title = seeker.desiredTitle {
+            f.titleKey = Self.titleKey(title)
+            f.titleWeight = Float(weight)
+        }
+        return f
+    }
+
+    /// How many letters from the start `d`'s title key shares with the seeker's desired title's,
+    /// and the length of the longer of the two keys.
+    @inline(__always)
+    func titleStart(_ f: SeekerFit, doc d: Int) -> (shared: Int, longer: Int) {
+        guard !f.titleKey.isEmpty else { return (0, 0) }
+        let lo = Int(titleStarts[d]), hi = Int(titleStarts[d + 1])
+        let most = min(hi - lo, f.titleKey.count)
+        var n = 0
+        while n < most && titleLetters[lo + n] == f.titleKey[n] { n += 1 }
+        return (n, max(hi - lo, f.titleKey.count))
+    }
+
+    /// ``titlePart(_:doc:)``, with one load for the usual posting whose title key does not start
+    /// with the seeker's first letter (the part is then 0). `first` must be the low byte of
+    /// `f.titleKey.first` when that is not nil, else nil (nothing is loaded).
+    @inline(__always)
+    func titlePartQuickly(_ f: SeekerFit, first: UInt8?, doc d: Int) -> Float {
+        guard let first, titleFirst[d] == first else { return 0 }
+        return titlePart(f, doc: d)
+    }
+
+    /// The title-start part of the fit: `titleStartWeight × shared / longer` (``titleStart(_:doc:)``);
+    /// never more than ``SeekerFit/titleWeight`` in float arithmetic (shared ≤ longer, so the
+    /// ratio rounds to at most 1).
+    @inline(__always)
+    func titlePart(_ f: SeekerFit, doc d: Int) -> Float {
+        let t = titleStart(f, doc: d)
+        return t.shared > 0 ? f.titleWeight * (Float(t.shared) / Float(t.longer)) : 0
     }
 
     private func tabulate(_ f: inout SeekerFit) {
@@ -676,9 +766,10 @@ package struct MatchEngine: Sendable {
         f.voters = voters.count
     }
 
-    /// (occupation part, whether it is an occupation match, experience part, education part).
+    /// (occupation part, whether it is an occupation match, experience part, education part,
+    /// title-start part).
     @inline(__always)
-    func fit(_ f: SeekerFit, doc d: Int) -> (occupation: Float, matched: Bool, experience: Float, education: Float) {
+    func fit(_ f: SeekerFit, doc d: Int) -> (occupation: Float, matched: Bool, experience: Float, education: Float, title: Float) {
         let s = model.ranking.structured
         var occ: Float = 0
         var matched = false
@@ -697,7 +788,7 @@ package struct MatchEngine: Sendable {
         if f.education >= 0 && educationRequired[d] >= 0 && f.education >= Int(educationRequired[d]) {
             edu = Float(s.education)
         }
-        return (occ, matched, exp, edu)
+        return (occ, matched, exp, edu, titlePart(f, doc: d))
     }
 }
 

@@ -102,6 +102,13 @@ package struct RankingSettings: Sendable, Codable, Equatable {
     package var denseWeight: Double = 0
     /// How many best dense matches join the word-match candidates.
     package var denseCandidates: Int = 100
+    /// Weight of the title start: a posting whose title begins with the same letters as the
+    /// seeker's desired title gets `titleStartWeight × (letters in common from the start) /
+    /// (letters of the longer of the two titles)`, letters compared after normalisation with
+    /// bracketed parts, spaces and punctuation left out (``MatchEngine/titleKey(_:)``). Korean occupation
+    /// names put the trade first and the role last (`음향기기조립반장` → `음향기기조립현장감독자`):
+    /// a shared start is the trade, which the bag of n-grams does not see. 0 switches it off.
+    package var titleStartWeight: Double = 0
     /// Occupations inferred from a seeker's career text when the seeker names none.
     package var inferredOccupations = InferredOccupations()
 
@@ -160,6 +167,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case bm25, postingFieldWeights, seekerFieldWeights, structured, policy, maxReasonTerms, queryTermFrequency, unigramQueryWeight, unigramQueryTermLimit, diversity, denseWeight, denseCandidates, inferredOccupations
+        case titleStartWeight
     }
 
     package init(from decoder: any Decoder) throws {
@@ -176,6 +184,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         diversity = try c.decodeIfPresent(Diversity.self, forKey: .diversity) ?? Diversity()
         denseWeight = try c.decodeIfPresent(Double.self, forKey: .denseWeight) ?? 0
         denseCandidates = try c.decodeIfPresent(Int.self, forKey: .denseCandidates) ?? 100
+        titleStartWeight = try c.decodeIfPresent(Double.self, forKey: .titleStartWeight) ?? 0
         inferredOccupations = try c.decodeIfPresent(InferredOccupations.self, forKey: .inferredOccupations) ?? InferredOccupations()
     }
 
@@ -198,6 +207,7 @@ package struct RankingSettings: Sendable, Codable, Equatable {
         if !(unigramQueryWeight >= 0 && unigramQueryWeight <= 10) { throw FieldError(field: "unigramQueryWeight", reason: "must be within 0...10") }
         if let limit = unigramQueryTermLimit, !(0...100_000).contains(limit) { throw FieldError(field: "unigramQueryTermLimit", reason: "must be within 0...100000") }
         if !(denseWeight >= 0 && denseWeight <= 10) { throw FieldError(field: "denseWeight", reason: "must be within 0...10") }
+        if !(titleStartWeight >= 0 && titleStartWeight <= 10) { throw FieldError(field: "titleStartWeight", reason: "must be within 0...10") }
         if !(0...100_000).contains(denseCandidates) { throw FieldError(field: "denseCandidates", reason: "must be within 0...100000") }
         if !(0...1).contains(diversity.duplicateSimilarity) { throw FieldError(field: "diversity.duplicateSimilarity", reason: "must be within 0...1") }
         if !(inferredOccupations.weight >= 0 && inferredOccupations.weight <= 10) {

@@ -18,6 +18,9 @@ package struct Reason: Sendable, Equatable, Codable {
         case occupationInferred
         case experience
         case education
+        /// The posting's title begins with the same letters as the seeker's desired title
+        /// (model `titleStartWeight`; `words` holds the letters in common).
+        case titleStart
         /// A stated constraint the posting does not state (zero contribution; check by hand).
         case unstated
     }
@@ -25,7 +28,8 @@ package struct Reason: Sendable, Equatable, Codable {
     package var kind: Kind
     /// Korean text to read aloud, e.g. `일치 단어 '지게차'`.
     package var label: String
-    /// For ``Kind/matchedWord``: the posting's own words that matched.
+    /// For ``Kind/matchedWord``: the posting's own words that matched; for ``Kind/titleStart``:
+    /// the letters the two titles begin with.
     package var words: String?
     package var contribution: Double
 

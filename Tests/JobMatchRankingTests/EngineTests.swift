@@ -143,6 +143,8 @@ struct ConstraintTests {
             model.ranking.unigramQueryWeight = 0.2
             model.ranking.unigramQueryTermLimit = limit
             if limit == 0 { model.ranking.inferredOccupations.weight = 0.5 }
+            // the title-start part (sample seekers all give a desired title)
+            if limit == 32 { model.ranking.titleStartWeight = 0.6 }
             if dense {
                 // the dense stage as `jobmatch batch` runs it: one block of cosines, one row per seeker
                 model.dense = MatchEngine(postings: postings, model: model).index.latentProjection(rank: 16, oversample: 4, powerIterations: 1, seed: 4)
@@ -185,13 +187,18 @@ struct ConstraintTests {
             // occupations inferred for seekers who name none (the loop's bound then uses the
             // inferred part of each posting's code)
             model.ranking.inferredOccupations.weight = policy == .include ? 0.5 : 0
+            // the title-start part: the bound adds it only to postings whose title starts with
+            // the seeker's first letter (at weight 10 it outweighs every word match, so a posting
+            // the bound passed over wrongly would be the top of the full scan)
+            model.ranking.titleStartWeight = diversity ? 0.6 : 10
             let engine = MatchEngine(postings: postings, model: model)
-            for i in 0..<8 {
+            for i in 0..<12 {
                 var s = Seeker(id: "V\(i)")
                 s.desiredTitle = ["지게차", "요양보호사", "사무 보조", "경비"][i % 4]
                 s.desiredOccupations = i % 2 == 0 ? ["8731"] : []
                 s.profile = "성실하게 근무하겠습니다 물류 경력"
-                s.regions = regions.shuffled(using: &rng).prefix(1 + i % 3).map { Region.parse($0)! }
+                // the last four accept every region: more postings whose titles start alike
+                s.regions = i >= 8 ? [] : regions.shuffled(using: &rng).prefix(1 + i % 3).map { Region.parse($0)! }
                 // experience and education parts too: the bound allows their most, the fit may add less
                 s.experienceYears = i % 3 == 0 ? nil : i
                 s.education = [nil, .highSchool, .university][i % 3]
@@ -332,9 +339,12 @@ struct RankingTests {
     @Test("reasons add up to the score (sample data, every seeker)")
     func reasonsSumToScore() {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 9, postings: 800, seekers: 60))
-        let engine = MatchEngine(postings: JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records, model: Fixtures.model())
+        var model = Fixtures.model()
+        model.ranking.titleStartWeight = 0.6
+        let engine = MatchEngine(postings: JSONLines.parsePostings(Array(data.postingsJSONL.utf8), file: "s").records, model: model)
         let seekers = JSONLines.parseSeekers(Array(data.seekersJSONL.utf8), file: "s").records
         var checked = 0
+        var titled = 0
         for s in seekers {
             for r in engine.recommend(s, top: 10, asOf: asOf, explain: true) {
                 let sum = r.reasons.map(\.contribution).reduce(0, +)
@@ -344,9 +354,63 @@ struct RankingTests {
                 let shown = Reason.displayed(r.reasons, total: r.score).map { Int($0.dropFirst().replacingOccurrences(of: ".", with: ""))! }
                 #expect(shown.reduce(0, +) == Int((r.score * 100).rounded()), "\(s.id) × \(r.postingID)")
                 checked += 1
+                if r.reasons.contains(where: { $0.kind == .titleStart }) { titled += 1 }
             }
         }
         #expect(checked > 100)
+        #expect(titled > 10, "the title-start part is among the reasons")
+    }
+
+    @Test("the title start: normalised title keys, the part's value, its reason, and what it changes in the ranking")
+    func titleStart() throws {
+        // keys: bracketed parts, spaces and punctuation out; NFKC and case folded; letters and digits kept
+        #expect(MatchEngine.titleKey("[급구] 음향기기 조립반장(경력)") == Array("음향기기조립반장".unicodeScalars.map(\.value)))
+        #expect(MatchEngine.titleKey("게임피디(PD)") == Array("게임피디".unicodeScalars.map(\.value)))
+        #expect(MatchEngine.titleKey("【서울】 ＡＩ 엔지니어 2명") == Array("ai엔지니어2명".unicodeScalars.map(\.value)))
+        #expect(MatchEngine.titleKey("(주) ((중첩)) 끝") == Array("끝".unicodeScalars.map(\.value)))
+        #expect(MatchEngine.titleKey("닫힘) 괄호만") == Array("닫힘괄호만".unicodeScalars.map(\.value)))
+        #expect(MatchEngine.titleKey("··· - !").isEmpty)
+
+        let lines = [
+            #"{"id":"A","title":"음향기기조립현장감독자","description":"조립 작업을 감독한다","region":"서울","deadline":"2099-01-01"}"#,
+            #"{"id":"B","title":"음향기기조립원","description":"음향기기를 조립한다","region":"서울","deadline":"2099-01-01"}"#,
+            #"{"id":"C","title":"[급구] 조립반장 (음향기기)","description":"음향기기 조립반장을 구한다","region":"서울","deadline":"2099-01-01"}"#,
+            #"{"id":"D","title":"가구조립원","description":"가구를 조립한다","region":"서울","deadline":"2099-01-01"}"#,
+            #"{"id":"E","title":"조립원 (음향기기)","description":"음향기기를 조립한다","region":"서울","deadline":"2099-01-01"}"#,
+        ]
+        let postings = Fixtures.postings(lines)
+        #expect(postings.errors.isEmpty && postings.records.count == 5)
+        var seeker = Seeker(id: "S")
+        seeker.desiredTitle = "음향기기 조립반장"
+        var model = Fixtures.model()
+        let plain = MatchEngine(postings: postings.records, model: model)
+        model.ranking.titleStartWeight = 0.8
+        let engine = MatchEngine(postings: postings.records, model: model)
+        let before = plain.recommend(seeker, top: 5, asOf: asOf, explain: true)
+        let after = engine.recommend(seeker, top: 5, asOf: asOf, explain: true)
+        let byID = Dictionary(uniqueKeysWithValues: after.map { ($0.postingID, $0) })
+        let beforeByID = Dictionary(uniqueKeysWithValues: before.map { ($0.postingID, $0) })
+        // A shares 6 letters (음향기기조립) of the longer key, its own 11; B 6 of 8 (the seeker's);
+        // C's key starts with 조립반장, D's with 가구, E's with 조립원: no part
+        func part(_ id: String) -> Double { byID[id]!.score - beforeByID[id]!.score }
+        #expect(abs(part("A") - 0.8 * 6 / 11) < 1e-5, "\(part("A"))")
+        #expect(abs(part("B") - 0.8 * 6 / 8) < 1e-5, "\(part("B"))")
+        #expect(part("C") == 0 && part("D") == 0 && part("E") == 0)
+        #expect(abs(byID["B"]!.fitScore - 0.8 * 6 / 8) < 1e-5 && abs(byID["B"]!.textScore - beforeByID["B"]!.textScore) < 1e-6)
+        let reason = try #require(byID["B"]!.reasons.first { $0.kind == .titleStart })
+        #expect(reason.label == "희망 직무명과 공고 제목의 앞부분 일치 '음향기기조립'" && reason.words == "음향기기조립")
+        #expect(abs(reason.contribution - 0.8 * 6 / 8) < 1e-6)
+        #expect(!byID["C"]!.reasons.contains { $0.kind == .titleStart })
+        #expect(!before.flatMap(\.reasons).contains { $0.kind == .titleStart })
+        // the part moves A (the 현장감독자 of the seeker's trade) above E, whose words match
+        // better but whose title starts elsewhere
+        let rank = { (list: [Recommendation], id: String) in list.firstIndex { $0.postingID == id }! }
+        #expect(rank(before, "E") < rank(before, "A"))
+        #expect(rank(after, "A") < rank(after, "E"))
+        // a seeker without a desired title gets no part; the same postings and scores as the plain model
+        var profileOnly = Seeker(id: "P")
+        profileOnly.profile = "음향기기 조립반장 경력"
+        #expect(engine.recommend(profileOnly, top: 5, asOf: asOf, explain: true) == plain.recommend(profileOnly, top: 5, asOf: asOf, explain: true))
     }
 
     @Test("same inputs give the same bytes, whatever the input order")

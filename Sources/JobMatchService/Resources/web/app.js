@@ -16,6 +16,7 @@
   const PARTS = [
     ["words", "일치 단어", ["matchedWord", "otherWords"]],
     ["occupation", "직종", ["occupationExact", "occupationGroup", "occupationInferred"]],
+    ["title", "직무명 앞부분", ["titleStart"]],
     ["experience", "경력·학력", ["experience", "education"]],
     ["content", "직무 내용 유사", ["contentSimilarity"]],
   ];
