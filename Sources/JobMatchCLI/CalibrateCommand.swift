@@ -208,7 +208,7 @@ enum ModelFolder {
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
-        abstract: "Tune the model's weights (BM25 k1/b, field weights, structured fit, hybrid weight) on judgments, with k-fold cross-validation.",
+        abstract: "Tune the model's weights (BM25 k1/b, field weights, structured fit, hybrid weight, title start) on judgments, with k-fold cross-validation.",
         discussion: """
             Coordinate ascent: each weight in turn takes the value of its grid with the best mean
             --measure over the training seekers (a move must improve it), for up to --rounds

@@ -156,22 +156,26 @@ extension MatchEngine {
             let content = qv.map { self.denseContribution($0, doc: d) } ?? 0
             return text + f.occupation + f.experience + f.education + f.title + content
         }
-        // The posting's occupation part (a table look-up), its title-start part (one load when
-        // its title does not start with the seeker's first letter) and the most the experience
-        // and education parts can add: a posting whose text score plus these cannot reach the
-        // cut-off is passed over before the rest of its fit is worked out. The bound holds in
-        // float arithmetic too: the total adds the same occupation and title parts and parts no
-        // larger than these, in the same order.
+        // The posting's occupation part (a table look-up), the most the experience and education
+        // parts can add, and the title-start part (its most first; then the part itself, one
+        // load when the title does not start with the seeker's first letter): a posting whose
+        // text score plus these cannot reach the cut-off is passed over before the rest of its
+        // fit is worked out. The bound holds in float arithmetic too: the total adds the same
+        // occupation and title parts and parts no larger than these, in the same order.
         let structured = model.ranking.structured
         let fitB = max(0, Float(structured.experience)), fitC = max(0, Float(structured.education))
-        let titleFirstLetter = ctx.titleKey.first.map { UInt8(truncatingIfNeeded: $0) }
+        let titleFirstLetter = ctx.titleFirstByte, titleMost = ctx.titleWeight
         // `cut`: the list's cut-off (`top.cutoff`) kept in a local, -∞ while the list is not
         // full or with a dense stage (whose approximate part the bound does not cover); it only
         // changes when an entry goes in
         let bounded = dense == nil
         let consider = { (d: Int, top: inout TopK, cut: inout Float) in
             let text = scores[d] * norm
-            if bounded && text + self.occupationPart(ctx, doc: d) + fitB + fitC + self.titlePartQuickly(ctx, first: titleFirstLetter, doc: d) < cut { return }
+            if bounded {
+                let most = text + self.occupationPart(ctx, doc: d) + fitB + fitC
+                // the title part is at most `titleMost`: most postings are passed over before its load
+                if most + titleMost < cut || most + self.titlePartQuickly(ctx, first: titleFirstLetter, doc: d) < cut { return }
+            }
             let f = self.fit(ctx, doc: d)
             guard text > 0 || f.matched || dense?.isCandidate[d] == true else { return }
             let total = text + f.occupation + f.experience + f.education + f.title + (dense?.approximate(d) ?? 0)

@@ -247,9 +247,10 @@ package struct MatchEngine: Sendable {
     @inline(__always) func occupationNumber(_ d: Int) -> Int32 { occupation[d] }
 
     /// A title as the title-start part of the fit compares it: normalised (NFKC, case folded),
-    /// with bracketed parts (`[급구]`, `(PD)`, `【…】`) and everything but letters and digits
-    /// (Hangul, Han, kana, Latin, digits) left out, as Unicode scalar values:
-    /// `[급구] 음향기기 조립반장(경력)` → `음향기기조립반장`.
+    /// with bracketed parts (`[급구]`, `(PD)`, `【…】`, `「…」`, `<…>`) and everything but letters and
+    /// digits (Hangul, Han, kana, Latin, digits) left out, as Unicode scalar values:
+    /// `[급구] 음향기기 조립반장(경력)` → `음향기기조립반장`. A bracket never closed keeps what follows
+    /// it (`[급구 용접공` → `급구용접공`); a closing bracket without an opening one is dropped.
     package static func titleKey(_ title: String) -> [UInt32] {
         var out: [UInt32] = []
         var normalized = NormalizedText(keepsOffsets: false)
@@ -261,12 +262,20 @@ package struct MatchEngine: Sendable {
     static func appendTitleKey(_ title: String, to out: inout [UInt32], normalized text: inout NormalizedText) {
         TextNormalizer.normalize(title, into: &text)
         var depth = 0
+        // where the outermost open bracket began: a bracket never closed (`[급구 용접공`) keeps
+        // what follows it
+        var openedAt = out.count
         for (s, c) in zip(text.scalars, text.classes) {
             switch s.value {
-            case 0x28, 0x5B, 0x7B, 0x3008, 0x300A, 0x3010, 0x3014: depth += 1  // ( [ { 〈 《 【 〔
-            case 0x29, 0x5D, 0x7D, 0x3009, 0x300B, 0x3011, 0x3015: depth = max(0, depth - 1)
+            // ( [ { < 〈 《 「 『 【 〔 〖 (full-width forms are folded to ASCII by NFKC)
+            case 0x28, 0x5B, 0x7B, 0x3C, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016:
+                if depth == 0 { openedAt = out.count }
+                depth += 1
+            case 0x29, 0x5D, 0x7D, 0x3E, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017:
+                guard depth > 0 else { continue }
+                depth -= 1
+                if depth == 0 { out.removeSubrange(openedAt...) }
             default:
-                guard depth == 0 else { continue }
                 switch c {
                 case .hangul, .han, .kana, .letter, .digit: out.append(s.value)
                 default: break
@@ -623,6 +632,9 @@ package struct MatchEngine: Sendable {
         var titleKey: [UInt32] = []
         /// The model's `titleStartWeight`: the most the title-start part can add (the two keys equal).
         var titleWeight: Float = 0
+        /// The low byte of `titleKey`'s first letter (nil: no key), as ``MatchEngine`` keeps it
+        /// for every posting.
+        var titleFirstByte: UInt8? { titleKey.first.map { UInt8(truncatingIfNeeded: $0) } }
         /// Occupation code number → the occupation part of the fit of a posting with that code,
         /// and whether it is a match (desired code or group; an inferred code only reorders).
         /// Filled by ``tabulate(groupOfOccupation:exact:group:)`` once the codes above are final.
@@ -665,7 +677,7 @@ package struct MatchEngine: Sendable {
         let weight = model.ranking.titleStartWeight
         if weight > 0, let title = seeker.desiredTitle {
             f.titleKey = Self.titleKey(title)
-            f.titleWeight = Float(weight)
+            f.titleWeight = f.titleKey.isEmpty ? 0 : Float(weight)
         }
         return f
     }
@@ -683,8 +695,9 @@ package struct MatchEngine: Sendable {
     }
 
     /// ``titlePart(_:doc:)``, with one load for the usual posting whose title key does not start
-    /// with the seeker's first letter (the part is then 0). `first` must be the low byte of
-    /// `f.titleKey.first` when that is not nil, else nil (nothing is loaded).
+    /// with the seeker's first letter (the part is then 0). `first` must be
+    /// ``SeekerFit/titleFirstByte`` (nil: nothing is loaded; the engine keeps no keys when the
+    /// model's weight is 0, and a seeker then has no key either).
     @inline(__always)
     func titlePartQuickly(_ f: SeekerFit, first: UInt8?, doc d: Int) -> Float {
         guard let first, titleFirst[d] == first else { return 0 }
@@ -788,7 +801,7 @@ package struct MatchEngine: Sendable {
         if f.education >= 0 && educationRequired[d] >= 0 && f.education >= Int(educationRequired[d]) {
             edu = Float(s.education)
         }
-        return (occ, matched, exp, edu, titlePart(f, doc: d))
+        return (occ, matched, exp, edu, titlePartQuickly(f, first: f.titleFirstByte, doc: d))
     }
 }
 

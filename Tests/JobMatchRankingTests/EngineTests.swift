@@ -192,6 +192,7 @@ struct ConstraintTests {
             // the bound passed over wrongly would be the top of the full scan)
             model.ranking.titleStartWeight = diversity ? 0.6 : 10
             let engine = MatchEngine(postings: postings, model: model)
+            var titled = 0
             for i in 0..<12 {
                 var s = Seeker(id: "V\(i)")
                 s.desiredTitle = ["지게차", "요양보호사", "사무 보조", "경비"][i % 4]
@@ -203,13 +204,16 @@ struct ConstraintTests {
                 s.experienceYears = i % 3 == 0 ? nil : i
                 s.education = [nil, .highSchool, .university][i % 3]
                 let k = 6
-                let shown = engine.recommend(s, top: k, asOf: asOf).map(\.postingID)
+                let list = engine.recommend(s, top: k, asOf: asOf, explain: true)
+                titled += list.filter { r in r.reasons.contains { $0.kind == .titleStart } }.count
+                let shown = list.map(\.postingID)
                 for p in engine.postings {
                     if case .ranked(let rank, _, _, _) = try engine.whyNot(s, postingID: p.id, top: k, asOf: asOf), rank <= k {
                         #expect(rank <= shown.count && shown[rank - 1] == p.id, "\(policy) diversity \(diversity) \(s.id): \(p.id) ranks \(rank) in the full scan; the list is \(shown)")
                     }
                 }
             }
+            #expect(titled >= 4, "\(policy) diversity \(diversity): the title part is in some shown results (\(titled))")
         }
     }
 
@@ -336,8 +340,8 @@ struct RankingTests {
         #expect(labels.contains { $0 == "일치 단어 '물류센터'" } || labels.contains { $0.contains("물류") }, "\(labels)")
     }
 
-    @Test("reasons add up to the score (sample data, every seeker)")
-    func reasonsSumToScore() {
+    @Test("reasons add up to the score (sample data, every seeker); the employer direction agrees")
+    func reasonsSumToScore() throws {
         let data = SampleGenerator.generate(SampleConfiguration(seed: 9, postings: 800, seekers: 60))
         var model = Fixtures.model()
         model.ranking.titleStartWeight = 0.6
@@ -356,6 +360,11 @@ struct RankingTests {
                 checked += 1
                 if r.reasons.contains(where: { $0.kind == .titleStart }) { titled += 1 }
             }
+            // the employer direction scores the seeker's best posting as recommend does (title part included)
+            if let first = engine.recommend(s, top: 1, asOf: asOf).first {
+                let found = try #require(try engine.candidates(for: first.postingID, seekers: [s], top: 1, asOf: asOf, explain: false).first)
+                #expect(Float(found.score) == Float(first.score) && found.fitScore == first.fitScore, "\(s.id) × \(first.postingID)")
+            }
         }
         #expect(checked > 100)
         #expect(titled > 10, "the title-start part is among the reasons")
@@ -370,6 +379,11 @@ struct RankingTests {
         #expect(MatchEngine.titleKey("(주) ((중첩)) 끝") == Array("끝".unicodeScalars.map(\.value)))
         #expect(MatchEngine.titleKey("닫힘) 괄호만") == Array("닫힘괄호만".unicodeScalars.map(\.value)))
         #expect(MatchEngine.titleKey("··· - !").isEmpty)
+        #expect(MatchEngine.titleKey("「급구」 <신입> 『경력』 〖정규직〗 용접공") == Array("용접공".unicodeScalars.map(\.value)))
+        // a bracket never closed keeps what follows it
+        #expect(MatchEngine.titleKey("[급구 용접공") == Array("급구용접공".unicodeScalars.map(\.value)))
+        #expect(MatchEngine.titleKey("용접공 (주간") == Array("용접공주간".unicodeScalars.map(\.value)))
+        #expect(MatchEngine.titleKey("용접공 (주간 (2교대)") == Array("용접공주간2교대".unicodeScalars.map(\.value)))
 
         let lines = [
             #"{"id":"A","title":"음향기기조립현장감독자","description":"조립 작업을 감독한다","region":"서울","deadline":"2099-01-01"}"#,
@@ -407,6 +421,18 @@ struct RankingTests {
         let rank = { (list: [Recommendation], id: String) in list.firstIndex { $0.postingID == id }! }
         #expect(rank(before, "E") < rank(before, "A"))
         #expect(rank(after, "A") < rank(after, "E"))
+        // short lists without the diversity pool: the loop's bound passes over postings, never
+        // one of the best (the full list's head)
+        var lean = model
+        lean.ranking.diversity = .init(collapseNearDuplicates: false, maxPerCompany: 1_000)
+        let leanEngine = MatchEngine(postings: postings.records, model: lean)
+        for k in 1...3 {
+            #expect(leanEngine.recommend(seeker, top: k, asOf: asOf).map(\.postingID) == after.prefix(k).map(\.postingID), "top \(k)")
+        }
+        // the employer direction scores the seeker as recommend does, title part included
+        let found = try #require(try engine.candidates(for: "A", seekers: [seeker], top: 1, asOf: asOf, explain: true).first)
+        #expect(Float(found.score) == Float(byID["A"]!.score) && found.fitScore == byID["A"]!.fitScore)
+        #expect(found.reasons.contains { $0.kind == .titleStart })
         // a seeker without a desired title gets no part; the same postings and scores as the plain model
         var profileOnly = Seeker(id: "P")
         profileOnly.profile = "음향기기 조립반장 경력"
