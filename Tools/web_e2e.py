@@ -33,7 +33,7 @@ import urllib.request
 ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"
 KEY_TAB = "\ue004"
 OUTCOMES = ["shown", "applied", "interview", "hired", "not-suitable"]
-SCORE_PARTS = ["words", "occupation", "experience", "content"]
+SCORE_PARTS = ["words", "occupation", "title", "experience", "content"]
 UNSUITABLE_REASON = "거리가 멀어 통근이 어려움"
 
 # Helpers put in front of every script run in the page.
