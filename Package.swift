@@ -5,7 +5,7 @@ import PackageDescription
 //   COpenBLAS, CKernels → JobMatchKernels → JobMatchIndex → JobMatchRanking → JobMatchEval, JobMatchStore
 //     → JobMatchService (HTTP) → JobMatchCLI → jobmatch
 //   JobMatchText ───────────────↗
-// Only JobMatchKernels imports COpenBLAS and CKernels (CRC-32C instruction, malloc_trim, the AVX2 row minimum of MinHash); it exposes safe
+// Only JobMatchKernels imports COpenBLAS and CKernels (CRC-32C instruction, malloc_trim, the AVX2 row minimum of MinHash, snprintf "%.9g"); it exposes safe
 // `package` wrappers.
 
 let swiftSettings: [SwiftSetting] = [

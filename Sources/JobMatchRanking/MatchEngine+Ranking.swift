@@ -256,15 +256,19 @@ extension MatchEngine {
         let threshold = model.ranking.diversity.duplicateSimilarity
         var extra = [[TopK.Entry]](repeating: [], count: out.results.count)
         var seenCompanies = Set<Int32>()
+        var shown: [Int] = []
         for r in out.results {
             let c = companyOf(Int(r.entry.id))
             guard c >= 0, seenCompanies.insert(c).inserted else { continue }
+            // the company's shown results, in rank order (a posting joins the first it nearly duplicates)
+            shown.removeAll(keepingCapacity: true)
+            for j in out.results.indices where companyOf(Int(out.results[j].entry.id)) == c { shown.append(j) }
             for d in companyDocuments[Int(c)] {
                 // eligibility first: it is cheaper than the pool look-up and the MinHash
                 // comparisons, and most of a large company's postings fail it (another region,
                 // closed, no match)
                 guard let s = score(Int(d)), !SortedSearch.contains(skipping, d),
-                    let j = out.results.firstIndex(where: { companyOf(Int($0.entry.id)) == c && index.similarity(d, $0.entry.id) >= threshold })
+                    let j = shown.first(where: { index.similarity(d, out.results[$0].entry.id) >= threshold })
                 else { continue }
                 extra[j].append(TopK.Entry(score: s, id: d))
             }

@@ -481,30 +481,36 @@ package struct MatchEngine: Sendable {
     /// a Korean `String` hashes through Unicode normalisation, which cost more than the ranking.
     func query(fields: [(Double, [String])]) -> SeekerQuery {
         let isUnigram = { (t: String) in t.unicodeScalars.count == 1 && TextNormalizer.classify(t.unicodeScalars.first!) == .hangul }
-        // every occurrence of a weighted field's terms, as (term, field), grouped by term then field
-        var occurrences: [(term: String, field: Int)] = []
-        for (f, (w, terms)) in fields.enumerated() where w > 0 {
-            for t in terms { occurrences.append((t, f)) }
+        // every occurrence of a weighted field's terms, grouped by term (UTF-8 byte order) then
+        // field: sorted as packed keys (``TermKey``), not as Strings
+        var terms: [String] = []
+        var occurrences: [(key: TermKey, field: Int)] = []
+        for (f, (w, fieldTerms)) in fields.enumerated() where w > 0 {
+            for t in fieldTerms {
+                occurrences.append((TermKey(t, at: terms.count), f))
+                terms.append(t)
+            }
         }
         occurrences.sort { a, b in
-            let c = UTF8Order.compare(a.term, b.term)
+            let c = a.key.compare(b.key, terms)
             return c != 0 ? c < 0 : a.field < b.field
         }
         // distinct terms: (term, [(field, tf)] in field order)
         var distinct: [(term: String, counts: [(field: Int, n: Int)], unigram: Bool)] = []
         var i = 0
         while i < occurrences.count {
-            let t = occurrences[i].term
+            let first = occurrences[i].key
             var counts: [(field: Int, n: Int)] = []
-            while i < occurrences.count && UTF8Order.compare(occurrences[i].term, t) == 0 {
+            while i < occurrences.count && occurrences[i].key.compare(first, terms) == 0 {
                 let f = occurrences[i].field
                 var n = 0
-                while i < occurrences.count && occurrences[i].field == f && UTF8Order.compare(occurrences[i].term, t) == 0 {
+                while i < occurrences.count && occurrences[i].field == f && occurrences[i].key.compare(first, terms) == 0 {
                     n += 1
                     i += 1
                 }
                 counts.append((f, n))
             }
+            let t = terms[first.at]
             distinct.append((t, counts, isUnigram(t)))
         }
         var uni = model.ranking.unigramQueryWeight
@@ -823,5 +829,40 @@ extension MatchEngine {
     package func nearDuplicates(_ a: Int, _ b: Int, threshold: Double) -> Bool {
         let c = companyOf(a)
         return c >= 0 && c == companyOf(b) && index.similarity(UInt32(a), UInt32(b)) >= threshold
+    }
+}
+
+/// A query term's sort key: its first 16 UTF-8 bytes, big-endian in two words and zero-padded,
+/// so comparing the words compares the bytes; `exact` when those are all its bytes and none is
+/// zero (then equal words mean equal terms). Otherwise the term's own bytes decide. The order is
+/// ``UTF8Order/compare(_:_:)``'s, at a fraction of the cost for the short n-grams queries hold.
+package struct TermKey {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var exact = true
+    /// The term's position in the caller's list of terms.
+    var at: Int
+
+    package init(_ term: String, at: Int) {
+        self.at = at
+        var n = 0
+        for b in term.utf8 {
+            guard n < 16 else {
+                exact = false
+                break
+            }
+            if b == 0 { exact = false }
+            if n < 8 { high |= UInt64(b) << (56 - 8 * n) } else { low |= UInt64(b) << (56 - 8 * (n - 8)) }
+            n += 1
+        }
+    }
+
+    /// Negative, zero or positive as this term's bytes sort before, equal or after `other`'s
+    /// (`terms`: the list both keys' positions refer to).
+    @inline(__always)
+    package func compare(_ other: TermKey, _ terms: [String]) -> Int {
+        if high != other.high { return high < other.high ? -1 : 1 }
+        if low != other.low { return low < other.low ? -1 : 1 }
+        return exact && other.exact ? 0 : UTF8Order.compare(terms[at], terms[other.at])
     }
 }

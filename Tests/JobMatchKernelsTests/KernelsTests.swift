@@ -612,6 +612,10 @@ struct SortedSearchTests {
                 #expect(SortedSearch.lowerBound(slice, x) == expected + 1, "slice: n \(n) x \(x)")
                 #expect(SortedSearch.contains(values, x) == values.contains(x))
                 #expect(SortedSearch.contains(slice, x) == values.contains(x))
+                // the generic forms on another element type (the ones above on arrays of UInt32
+                // and their slices are the concrete forms and the generic ones in turn)
+                #expect(SortedSearch.lowerBound(values.map(Int.init), Int(x)) == expected)
+                #expect(SortedSearch.contains(values.map(Int.init), Int(x)) == values.contains(x))
             }
         }
     }

@@ -287,6 +287,8 @@ struct RankingTests {
         seekers[0].profile = "Excel 엑셀 ＥＸＣＥＬ 지게차 지게차 지게차 운전 \u{1100}\u{1161}나다 C++ 3년"
         seekers[1].profile = nil
         seekers[1].skills = []
+        // terms longer than the 16 bytes the sort key holds, two of them alike in those 16
+        seekers[2].profile = "internationalization internationalizations 국제화 internationalization"
         for limit in [nil, 0, 32] as [Int?] {
             var model = Fixtures.model()
             model.analyzer = AnalyzerConfiguration(ngramSizes: [2, 3], outputUnigrams: true)
@@ -322,6 +324,24 @@ struct RankingTests {
                 #expect(got.terms.map(\.term) == expected.map(\.term), "seeker \(s.id)")
                 #expect(got.terms.map(\.weight.bitPattern) == expected.map(\.weight.bitPattern), "seeker \(s.id)")
                 #expect(got.normalizer.bitPattern == (z > 0 ? 1 / z : 0).bitPattern, "seeker \(s.id)")
+            }
+        }
+    }
+
+    @Test("query terms' sort keys order as their UTF-8 bytes: short, long, alike in 16 bytes, with zero bytes")
+    func termKeysOrderAsBytes() {
+        var rng = SeededRandom(seed: 77)
+        let pieces = ["a", "b", "z", "\u{0}", "가", "각", "힣", "中", "é", "internationaliza", "x"]
+        var terms: [String] = ["", "internationalization", "internationalizations", "internationalizatio\u{0}", "가나다", "가나", "가나다라마바"]
+        for _ in 0..<300 {
+            let n = Int.random(in: 1...6, using: &rng)
+            terms.append((0..<n).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined())
+        }
+        let keys = terms.indices.map { TermKey(terms[$0], at: $0) }
+        for i in keys.indices {
+            for j in keys.indices {
+                let expected = UTF8Order.compare(terms[i], terms[j]).signum()
+                #expect(keys[i].compare(keys[j], terms).signum() == expected, "\(terms[i].debugDescription) vs \(terms[j].debugDescription)")
             }
         }
     }

@@ -22,4 +22,8 @@ int jm_avx2_available(void);
 /// Every rows[r] must be a row of the table; out holds width values. Only call when
 /// jm_avx2_available() returns 1.
 void jm_row_min_u32_avx2(const uint32_t *table, size_t width, const uint32_t *rows, size_t count, uint32_t *out);
+
+/// snprintf(out, size, "%.9g", x): called from C, so the caller builds no va_list (Swift's
+/// withVaList boxes each argument and casts it at run time).
+int jm_format_g9(double x, char *out, size_t size);
 #endif
