@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JobMatchEval
 import JobMatchKernels
 import JobMatchRanking
 
@@ -96,7 +97,7 @@ struct BatchRunCommand: ParsableCommand {
             var scratch = RankingScratch(documentCount: engine.postings.count)
             var cosines = DenseMatrix(rows: 0, cols: 0)
             for (n, b) in todo.enumerated() where n % workers == worker {
-                var trec = "", jsonl = ""
+                var trec: [UInt8] = [], jsonl = ""
                 let blockSeekers = mine[(b * size)..<min(mine.count, (b + 1) * size)]
                 var from = blockSeekers.startIndex
                 while from < blockSeekers.endIndex {
@@ -108,14 +109,14 @@ struct BatchRunCommand: ParsableCommand {
                                                   denseCosines: { dense ? DenseCosines(block: cosines, row: $0) : nil })
                     for (row, s) in part.enumerated() {
                         let recs = ranked[row]
-                        for r in recs { trec += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n" }
+                        for r in recs { Run.appendLine(to: &trec, query: s.id, doc: r.postingID, rank: r.rank, score: r.score, tag: tag) }
                         jsonl += Console.jsonLine(SeekerResult(seekerId: s.id, asOf: day.description,
                                                                recommendations: recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) })) + "\n"
                     }
                     from = part.endIndex
                 }
                 do {
-                    try Self.atomicWrite(trec, to: Self.blockPath(blocksDir, b, "trec"))
+                    try Self.atomicWrite(Data(trec), to: Self.blockPath(blocksDir, b, "trec"))
                     try Self.atomicWrite(jsonl, to: Self.blockPath(blocksDir, b, "jsonl"))  // written last: marks the block done
                 } catch {
                     failures.withLock { $0.append("block \(b): \(error.localizedDescription)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JobMatchEval
 import JobMatchIndex
 import JobMatchKernels
 import JobMatchRanking
@@ -232,9 +233,9 @@ struct RecommendCommand: ParsableCommand {
             }
             switch fmt {
             case .trec:
-                var lines = ""
-                for r in recs { lines += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n" }
-                if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.utf8)) }
+                var lines: [UInt8] = []
+                for r in recs { Run.appendLine(to: &lines, query: s.id, doc: r.postingID, rank: r.rank, score: r.score, tag: tag) }
+                if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines)) }
             case .json:
                 jsonRows.append(SeekerResult(seekerId: s.id, asOf: day.description,
                                              recommendations: recs.map { RecommendationJSON($0, engine.postings[Int($0.doc)], explain: true) }))
@@ -265,7 +266,7 @@ struct RecommendCommand: ParsableCommand {
         // thread when there are enough seekers (small runs still spread out)
         let block = min(64, max(8, targets.count / (workers * 4) / 8 * 8))
         let blocks = (targets.count + block - 1) / block
-        let out = Locked([String](repeating: "", count: targets.count))
+        let out = Locked([[UInt8]](repeating: [], count: targets.count))
         let next = Locked(0)
         let (k, tag, threads) = (top, tag, min(workers, max(1, blocks)))
         if engine.hasDenseStage { BLASThreads.share(workers: threads) }
@@ -278,24 +279,22 @@ struct RecommendCommand: ParsableCommand {
                 let group = members.map { targets[$0] }
                 let ranked = engine.recommend(batch: group, queries: group.map(engine.query(for:)), top: k, asOf: day, explain: false,
                                               scratch: &scratch, partition: partition)
-                var lines = [String](repeating: "", count: members.count)
+                var lines = [[UInt8]](repeating: [], count: members.count)
                 for (j, (s, recs)) in zip(group, ranked).enumerated() {
-                    for r in recs {
-                        lines[j] += "\(s.id) Q0 \(r.postingID) \(r.rank) \(CFormat.significant9(Double(r.score))) \(tag)\n"
-                    }
+                    for r in recs { Run.appendLine(to: &lines[j], query: s.id, doc: r.postingID, rank: r.rank, score: r.score, tag: tag) }
                 }
                 out.withLock { o in for (j, i) in members.enumerated() { o[i] = lines[j] } }
             }
         }
-        var text = ""
+        var text: [UInt8] = []
         for lines in out.withLock({ $0 }) {
             text += lines
-            if text.utf8.count >= 1 << 20 {
-                FileHandle.standardOutput.write(Data(text.utf8))
-                text = ""
+            if text.count >= 1 << 20 {
+                FileHandle.standardOutput.write(Data(text))
+                text.removeAll(keepingCapacity: true)
             }
         }
-        if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+        if !text.isEmpty { FileHandle.standardOutput.write(Data(text)) }
     }
 }
 

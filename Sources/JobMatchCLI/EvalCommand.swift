@@ -10,11 +10,12 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Measure runs against TREC judgments exactly as trec_eval does, and compare runs with significance tests.",
         discussion: """
-            QRELS lines: qid iter docid rel (relevant: rel ≥ 1; rel is nDCG's gain). RUN lines:
-            qid Q0 docid rank score tag. As in trec_eval the rank column is ignored, scores are kept
-            as 32-bit floats, documents are ordered by score and ties by docid (descending byte
-            order), and only queries present in both files are averaged; --complete (trec_eval -c)
-            averages over every query of the qrels, a query without run lines scoring 0.
+            QRELS lines: qid iter docid rel (relevant: rel ≥ 1; rel is nDCG's gain).
+            RUN lines: qid Q0 docid rank score tag.
+            As in trec_eval the rank column is ignored, scores are kept as 32-bit floats, documents
+            are ordered by score and ties by docid (descending byte order), and only queries
+            present in both files are averaged; --complete (trec_eval -c) averages over every
+            query of the qrels, a query without run lines scoring 0.
 
             Measures (--measures): ndcg@k (and ndcg for the whole list), mrr, p@k, r@k, map (and
             map@k), success@k, judged@k (judged documents in the top k / k). "ndcg@5,10" repeats a

@@ -1,4 +1,5 @@
 import Foundation
+import JobMatchKernels
 
 /// A problem in a qrels or run file: the file, the 1-based line and the field at fault.
 package struct EvalInputError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -130,6 +131,22 @@ extension Qrels {
 extension Run {
     package static func load(_ path: String) throws(EvalInputError) -> Run {
         try parse(try readText(path), file: path)
+    }
+
+    /// Appends one run line, `qid Q0 docid rank score tag` and a line feed, as bytes; the score
+    /// printed as `%.9g` (enough digits to give a `Float` back exactly). Every TREC output of
+    /// the CLI is written through this.
+    package static func appendLine(to out: inout [UInt8], query: String, doc: String, rank: Int, score: Double, tag: String) {
+        out.append(contentsOf: query.utf8)
+        out.append(contentsOf: " Q0 ".utf8)
+        out.append(contentsOf: doc.utf8)
+        out.append(0x20)
+        out.append(contentsOf: String(rank).utf8)
+        out.append(0x20)
+        CFormat.appendSignificant9(score, to: &out)
+        out.append(0x20)
+        out.append(contentsOf: tag.utf8)
+        out.append(0x0A)
     }
 }
 

@@ -14,14 +14,22 @@ import Darwin
 package enum CFormat {
     /// `printf("%.9g", x)`: nine significant digits, enough to give back a `Float` exactly.
     package static func significant9(_ x: Double) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buffer -> String in
-            guard let base = buffer.baseAddress else { return "" }
+        var bytes: [UInt8] = []
+        appendSignificant9(x, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``significant9(_:)``'s characters appended to `out` as bytes (no `String` made).
+    package static func appendSignificant9(_ x: Double, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buffer in
+            guard let base = buffer.baseAddress else { return }
             // through C: Swift's `withVaList` boxed the argument and cast it at run time (half
-            // of this function's 7,200 instructions a call, callgrind, the batch's TREC output)
-            let n = jm_format_g9(x, base, buffer.count)
+            // of the 7,200 instructions a call that formatting took, callgrind, the batch's
+            // TREC output)
+            let n = Int(jm_format_g9(x, base, buffer.count))
             // at most 15 characters ("-1.23456789e-308"), so the buffer always holds all of it
-            precondition(n >= 0 && Int(n) < buffer.count, "CFormat: vsnprintf wrote \(n) characters")
-            return String(cString: base)
+            precondition(n >= 0 && n < buffer.count, "CFormat: snprintf wrote \(n) characters")
+            for i in 0..<n { out.append(UInt8(bitPattern: base[i])) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import JobMatchEval
+import JobMatchTestSupport
 import Testing
 
 @Suite("trec_eval measures")
@@ -106,6 +107,33 @@ struct MeasureTests {
         let ms = try Measure.parseList("nDCG@5,10 MRR r@100 P@10 map judged@10")
         #expect(ms.map(\.description) == ["nDCG@5", "nDCG@10", "MRR", "R@100", "P@10", "MAP", "judged@10"])
         #expect(ms.map(\.trecName) == ["ndcg_cut_5", "ndcg_cut_10", "recip_rank", "recall_100", "P_10", "map", "judged_10"])
+    }
+}
+
+@Suite("TREC run lines")
+struct RunLineTests {
+    @Test("run lines are written as trec_eval reads them: six columns, %.9g scores that give the Float back")
+    func linesRoundTrip() throws {
+        var bytes: [UInt8] = []
+        Run.appendLine(to: &bytes, query: "S1", doc: "P9", rank: 1, score: 1.0 / 3, tag: "jm")
+        #expect(String(decoding: bytes, as: UTF8.self) == "S1 Q0 P9 1 0.333333333 jm\n")
+        var rng = SeededRandom(seed: 19)
+        var scores: [Float] = [0, 1, -2.5, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.1, 1e-30]
+        for _ in 0..<200 { scores.append(Float(bitPattern: UInt32.random(in: 0...0x7F7F_FFFF, using: &rng))) }
+        bytes = []
+        for (i, x) in scores.enumerated() {
+            Run.appendLine(to: &bytes, query: "q\(i)", doc: "d\(i)", rank: i + 1, score: Double(x), tag: "t")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.split(separator: "\n").count == scores.count)
+        let run = try Run.parse(text, file: "run")
+        for (i, x) in scores.enumerated() {
+            #expect(run.rankings["q\(i)"] == [Run.Entry(docid: "d\(i)", score: x)], "score \(x.bitPattern)")
+        }
+        // the same characters as Foundation's formatter, line by line
+        for (i, line) in text.split(separator: "\n").enumerated() {
+            #expect(line == "q\(i) Q0 d\(i) \(i + 1) \(String(format: "%.9g", Double(scores[i]))) t")
+        }
     }
 }
 
