@@ -27,7 +27,7 @@ package enum CFormat {
             // of the 7,200 instructions a call that formatting took, callgrind, the batch's
             // TREC output)
             let n = Int(jm_format_g9(x, base, buffer.count))
-            // at most 15 characters ("-1.23456789e-308"), so the buffer always holds all of it
+            // at most 16 characters ("-1.23456789e-308"), so the buffer always holds all of it
             precondition(n >= 0 && n < buffer.count, "CFormat: snprintf wrote \(n) characters")
             for i in 0..<n { out.append(UInt8(bitPattern: base[i])) }
         }
