@@ -95,6 +95,11 @@ struct CLITests {
             let cols = line.split(separator: " ")
             #expect(cols.count == 6 && cols[1] == "Q0" && cols[5] == "t1" && (1...5).contains(Int(cols[3])!))
         }
+        // the seeker's lines hold its JSON list: posting ids, ranks and scores (%.9g: the same Float)
+        let mine = run.map { $0.split(separator: " ") }.filter { $0[0] == seekerID }
+        #expect(mine.map { String($0[2]) } == recs.map { $0["postingId"] as! String })
+        #expect(mine.map { Int($0[3])! } == Array(1...recs.count))
+        #expect(mine.map { Float($0[4])! } == recs.map { Float($0["score"] as! Double) })
         let again = try CLI.run(["recommend"] + base + ["--all", "--format", "trec", "--top", "5", "--tag", "t1"])
         #expect(again.out == r.out, "same inputs, same bytes")
         // on three threads: the same bytes; with --latencies: one timing per seeker, same run
