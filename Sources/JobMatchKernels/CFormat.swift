@@ -12,14 +12,8 @@ import Darwin
 /// (`String(format:)` builds a CFString per call, which cost more than a ranking in the batch's
 /// TREC output).
 package enum CFormat {
-    /// `printf("%.9g", x)`: nine significant digits, enough to give back a `Float` exactly.
-    package static func significant9(_ x: Double) -> String {
-        var bytes: [UInt8] = []
-        appendSignificant9(x, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// ``significant9(_:)``'s characters appended to `out` as bytes (no `String` made).
+    /// `printf("%.9g", x)` appended to `out` as bytes (no `String` made): nine significant
+    /// digits, enough to give back a `Float` exactly.
     package static func appendSignificant9(_ x: Double, to out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buffer in
             guard let base = buffer.baseAddress else { return }
